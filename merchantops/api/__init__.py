@@ -1,0 +1,1 @@
+"""The HTTP and GraphQL surface. Imports every other layer; nothing imports it."""

@@ -1,0 +1,1 @@
+"""Conventions shared by every area: context, permissions, errors, Relay pagination."""

@@ -1,0 +1,51 @@
+"""The two error channels.
+
+Expected business failures travel in a mutation payload as `errors { field code message }`.
+Refusals that stop a field (authentication, permission, bad paging arguments) are GraphQL errors
+with `extensions.code`. Anything else is a bug: the client sees a fixed message with the request
+id, and the log holds the exception under the same id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import strawberry
+from graphql import GraphQLError
+
+from merchantops.tenants.errors import GovernanceError
+
+
+class ApiError(Exception):
+    """A refusal reported as a GraphQL error with a stable `extensions.code`."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extensions = {"code": code}
+
+
+@strawberry.type(description="An expected failure of a mutation, safe to show to the user.")
+class UserError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, or null when the whole input is."
+    )
+    code: str = strawberry.field(description="A stable machine-readable code.")
+    message: str
+
+
+def user_errors(error: GovernanceError) -> list[UserError]:
+    return [UserError(field=error.field, code=error.code, message=error.message)]
+
+
+def is_expected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is None or isinstance(original, ApiError | GraphQLError)
+
+
+def unexpected(errors: Iterable[GraphQLError]) -> list[GraphQLError]:
+    return [error for error in errors if not is_expected(error)]
+
+
+__all__ = ["ApiError", "UserError", "is_expected", "unexpected", "user_errors"]

@@ -1,0 +1,110 @@
+"""Permission declarations, written next to each resolver.
+
+    @strawberry.field(extensions=[requires(TenantPermission("member", "read"))])
+    async def members(...): ...
+
+Every query field and mutation carries exactly one `requires(...)`; a test walks the schema and
+fails on any operation without one. Until the casbin policy of each tenant arrives, a tenant
+permission is granted to owners for every action and to members for `read`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission, PermissionExtension
+
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.errors import ApiError
+from merchantops.tenants.models import MembershipRole
+
+
+class Requirement(BasePermission):
+    """Raises an `ApiError` with a code when refused, so the client can tell refusals apart."""
+
+    description = ""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        self.check(info)
+        return True
+
+    def check(self, info: Info) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _authenticated(info: Info) -> None:
+        if info.context.principal.user is None:
+            raise ApiError(
+                "UNAUTHENTICATED", "Log in first and send 'Authorization: Bearer <access token>'."
+            )
+
+
+class Public(Requirement):
+    description = "public"
+
+    def check(self, info: Info) -> None:
+        return None
+
+
+class Authenticated(Requirement):
+    description = "authenticated"
+
+    def check(self, info: Info) -> None:
+        self._authenticated(info)
+
+
+class PlatformAdmin(Requirement):
+    description = "platform admin"
+
+    def check(self, info: Info) -> None:
+        self._authenticated(info)
+        user = info.context.principal.user
+        if user is None or not user.is_platform_admin:
+            raise ApiError("FORBIDDEN", "Only platform administrators may do this.")
+
+
+class TenantPermission(Requirement):
+    def __init__(self, obj: str, action: str) -> None:
+        self.obj = obj
+        self.action = action
+        self.description = f"{obj}:{action}"
+
+    def check(self, info: Info) -> None:
+        self._authenticated(info)
+        principal = info.context.principal
+        if principal.membership is None:
+            raise ApiError(
+                "TENANT_REQUIRED", "Name the tenant to act in with the 'X-Tenant: <slug>' header."
+            )
+        if principal.membership.role == MembershipRole.OWNER or self.action == "read":
+            return
+        raise ApiError("FORBIDDEN", f"You lack the permission '{self.obj}:{self.action}'.")
+
+
+PUBLIC = Public()
+AUTHENTICATED = Authenticated()
+PLATFORM_ADMIN = PlatformAdmin()
+
+
+def requires(requirement: Requirement) -> PermissionExtension:
+    return PermissionExtension(permissions=[requirement], use_directives=False)
+
+
+def declared_requirement(extensions: list[Any]) -> Requirement | None:
+    for extension in extensions:
+        if isinstance(extension, PermissionExtension):
+            for permission in extension.permissions:
+                if isinstance(permission, Requirement):
+                    return permission
+    return None
+
+
+__all__ = [
+    "AUTHENTICATED",
+    "PLATFORM_ADMIN",
+    "PUBLIC",
+    "Requirement",
+    "TenantPermission",
+    "declared_requirement",
+    "requires",
+]

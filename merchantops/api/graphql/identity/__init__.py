@@ -1,0 +1,1 @@
+"""Identity: login sessions, the current user, tenants and their members."""

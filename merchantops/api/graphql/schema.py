@@ -1,0 +1,76 @@
+"""The GraphQL schema: every area's queries and mutations merged, errors masked and logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import DisableIntrospection, MaskErrors
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from merchantops.api.graphql.core.errors import is_expected
+from merchantops.api.graphql.identity.mutations import IdentityMutation
+from merchantops.api.graphql.identity.queries import IdentityQuery
+from merchantops.api.request_id import current_request_id
+from merchantops.log import get_logger
+from merchantops.settings import Settings
+
+logger = get_logger(__name__)
+
+
+@strawberry.type
+class Query(IdentityQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(IdentityMutation):
+    pass
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Shows the client a fixed message with the request id; logs the exception under that id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda error: not is_expected(error))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = current_request_id()
+        logger.error(
+            "graphql.unexpected_error",
+            path=error.path,
+            exc_info=error.original_error,
+        )
+        masked = super().anonymise_error(error)
+        masked.message = f"Internal server error; quote request id {request_id} when reporting it."
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        return masked
+
+
+class MerchantOpsSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Unexpected errors are logged by MaskUnexpectedErrors; expected ones are answers.
+        return None
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    extensions: list[Any] = [MaskUnexpectedErrors]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
+    return MerchantOpsSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(
+            relay_max_results=settings.max_page_size,
+            disable_field_suggestions=settings.is_production,
+        ),
+    )
+
+
+__all__ = ["build_schema"]

@@ -1,0 +1,188 @@
+"""`merchantops`: serve the API, migrate, and administer tenants and users."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import ValidationError
+
+from merchantops.db import close_db, init_db, migrate_db
+from merchantops.log import configure_logging
+from merchantops.settings import Settings
+from merchantops.tenants import admin
+from merchantops.tenants.errors import GovernanceError
+from merchantops.tenants.models import TenantStatus
+
+T = TypeVar("T")
+SCHEMA_PATH = Path("schema.graphql")
+
+app = typer.Typer(
+    help="MerchantOps: a multi-tenant GraphQL operations API for e-commerce businesses.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        typer.echo(f"merchantops: refusing to start: {problems}", err=True)
+        raise typer.Exit(2) from None
+
+
+def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    async def wrapped() -> T:
+        await init_db(settings.tortoise_db_url)
+        try:
+            return await work()
+        finally:
+            await close_db()
+
+    try:
+        return asyncio.run(wrapped())
+    except GovernanceError as error:
+        typer.echo(f"merchantops: {error.message}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address [default: HOST setting].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: PORT setting].")] = None,
+    migrate: Annotated[bool, typer.Option(help="Apply migrations first.")] = True,
+    demo: Annotated[
+        bool | None, typer.Option(help="Create the demo tenant [default: on outside production].")
+    ] = None,
+) -> None:
+    """Start the API (GraphQL at /graphql, /healthz, /readyz)."""
+    import uvicorn
+
+    from merchantops.api.app import create_app
+    from merchantops.demo import ensure_demo
+
+    settings = load_settings()
+    configure_logging(json=settings.is_production)
+    if migrate:
+        asyncio.run(migrate_db(settings.tortoise_db_url))
+    if demo if demo is not None else not settings.is_production:
+        logins = run_with_db(settings, ensure_demo)
+        typer.echo("Demo logins (development only):")
+        for login in logins:
+            typer.echo(f"  {login.email} / {login.password}   tenant: {login.tenant}")
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    ide = " (GraphiQL in a browser)" if settings.graphiql_enabled else ""
+    typer.echo(f"GraphQL: http://{bind_host}:{bind_port}/graphql{ide}")
+    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Apply every committed database migration."""
+    settings = load_settings()
+    asyncio.run(migrate_db(settings.tortoise_db_url))
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+def makemigrations(
+    name: Annotated[str | None, typer.Option(help="Name for the new migration.")] = None,
+) -> None:
+    """Write a migration for model changes (developers; commit the file)."""
+    from tortoise.cli.cli import run_cli_async
+
+    argv = ["--config", "merchantops.db.TORTOISE_ORM", "makemigrations"]
+    argv += ["--name", name] if name else []
+    raise typer.Exit(asyncio.run(run_cli_async(argv)))
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Login email.")],
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Password.")
+    ],
+    full_name: Annotated[str, typer.Option(help="Display name.")] = "",
+    platform_admin: Annotated[bool, typer.Option(help="May create and suspend tenants.")] = False,
+) -> None:
+    """Create a user account."""
+    settings = load_settings()
+    user = run_with_db(
+        settings,
+        lambda: admin.create_user(
+            email, password, full_name=full_name, platform_admin=platform_admin
+        ),
+    )
+    typer.echo(f"Created user {user.email} ({user.id}).")
+
+
+@app.command("create-tenant")
+def create_tenant(
+    slug: Annotated[str, typer.Option(help="Lowercase letters, digits and hyphens.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    owner_email: Annotated[str, typer.Option(help="First owner; invited if without account.")],
+) -> None:
+    """Create a tenant with its first owner."""
+    settings = load_settings()
+    ttl = timedelta(seconds=settings.invitation_ttl_seconds)
+    created = run_with_db(
+        settings, lambda: admin.create_tenant(slug, name, owner_email, invitation_ttl=ttl)
+    )
+    typer.echo(f"Created tenant {created.tenant.slug} owned by {created.owner.email}.")
+    if created.invitation_token:
+        typer.echo(
+            "The owner has no account yet; give them this invitation token (shown once) "
+            f"for the acceptInvitation mutation: {created.invitation_token}"
+        )
+
+
+def _set_status(slug: str, status: TenantStatus) -> None:
+    settings = load_settings()
+    tenant = run_with_db(settings, lambda: admin.set_tenant_status(slug, status))
+    typer.echo(f"Tenant {tenant.slug} is {tenant.status.value}.")
+
+
+@app.command("suspend-tenant")
+def suspend_tenant(slug: Annotated[str, typer.Argument(help="Tenant slug.")]) -> None:
+    """Suspend a tenant: every request for it is refused until it is activated."""
+    _set_status(slug, TenantStatus.SUSPENDED)
+
+
+@app.command("activate-tenant")
+def activate_tenant(slug: Annotated[str, typer.Argument(help="Tenant slug.")]) -> None:
+    """Reactivate a suspended tenant."""
+    _set_status(slug, TenantStatus.ACTIVE)
+
+
+@app.command("export-schema")
+def export_schema(
+    path: Annotated[Path, typer.Argument(help="Where to write the SDL.")] = SCHEMA_PATH,
+    check: Annotated[bool, typer.Option(help="Fail if the file differs instead.")] = False,
+) -> None:
+    """Write the GraphQL schema (SDL) to schema.graphql, or check that it is current."""
+    from merchantops.api.graphql.schema import build_schema
+
+    sdl = str(build_schema(Settings())) + "\n"
+    if check:
+        if not path.exists() or path.read_text() != sdl:
+            typer.echo(f"{path} is stale; run `merchantops export-schema` and commit it.", err=True)
+            raise typer.Exit(1)
+        return
+    path.write_text(sdl)
+    typer.echo(f"Wrote {path}.")
+
+
+def main() -> None:
+    app(prog_name="merchantops")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Tortoise configuration shared by the API, the workers, the CLI and the tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+
+APP_LABEL = "merchantops"
+MODEL_MODULES = [
+    "merchantops.tenants.models",
+]
+MIGRATIONS_MODULE = "merchantops.migrations"
+
+
+def tortoise_config(db_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": db_url},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init_db(db_url: str) -> None:
+    await Tortoise.init(config=tortoise_config(db_url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate_db(db_url: str) -> None:
+    """Apply every committed migration; a no-op on an up-to-date database."""
+    from tortoise.migrations.api import migrate
+
+    await migrate(config=tortoise_config(db_url))
+
+
+async def ping_db() -> None:
+    await Tortoise.get_connection("default").execute_query("SELECT 1")
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise makemigrations` reads TORTOISE_ORM from pyproject; build it from the settings
+    # only when asked, so importing this module never reads the environment.
+    if name == "TORTOISE_ORM":
+        from merchantops.settings import get_settings
+
+        return tortoise_config(get_settings().tortoise_db_url)
+    raise AttributeError(name)

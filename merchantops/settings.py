@@ -1,0 +1,87 @@
+"""One settings class, read from the environment and validated at start.
+
+Every limit the service enforces is a setting here with a safe default. Production refuses to
+start with a placeholder secret or with developer conveniences (GraphiQL, introspection) on.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-insecure-development-secret"  # noqa: S105
+MIN_PRODUCTION_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite://merchantops.sqlite3"
+    redis_url: str | None = None
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    access_token_ttl_seconds: int = Field(default=900, ge=30, le=86_400)
+    refresh_token_ttl_seconds: int = Field(default=30 * 86_400, ge=300)
+    invitation_ttl_seconds: int = Field(default=7 * 86_400, ge=300)
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+
+    graphiql: bool | None = None
+    introspection: bool | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return (not self.is_production) if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return (not self.is_production) if self.introspection is None else self.introspection
+
+    @property
+    def tortoise_db_url(self) -> str:
+        """The database URL in the scheme tortoise expects (`postgres://`, `sqlite://`)."""
+        url = self.database_url
+        for alias in ("postgresql://", "postgresql+asyncpg://", "asyncpg://"):
+            if url.startswith(alias):
+                return "postgres://" + url.removeprefix(alias)
+        return url
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Self:
+        if not self.is_production:
+            return self
+        secret = self.secret_key.get_secret_value()
+        if secret == PLACEHOLDER_SECRET or len(secret) < MIN_PRODUCTION_SECRET_LENGTH:
+            raise ValueError(
+                "SECRET_KEY must be set to a random value of at least "
+                f"{MIN_PRODUCTION_SECRET_LENGTH} characters in production, for example the "
+                "output of `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
+        if self.graphiql_enabled or self.introspection_enabled:
+            raise ValueError("GRAPHIQL and INTROSPECTION must stay off in production")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+__all__ = ["PLACEHOLDER_SECRET", "Environment", "Settings", "get_settings"]

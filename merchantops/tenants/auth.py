@@ -1,0 +1,166 @@
+"""Login, rotating refresh tokens, and resolving who a request acts for.
+
+Refresh tokens rotate: each use returns a new token of the same family and marks the old one
+used. Presenting a used or revoked token again means it leaked, so the whole family is revoked
+and the holder must log in again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from tortoise.transactions import in_transaction
+
+from merchantops.tenants.errors import (
+    InvalidCredentials,
+    InvalidToken,
+    TenantAccessDenied,
+    TenantSuspended,
+)
+from merchantops.tenants.models import (
+    Membership,
+    RefreshToken,
+    Tenant,
+    TenantStatus,
+    User,
+)
+from merchantops.tenants.secrets import (
+    hash_password,
+    new_opaque_token,
+    password_needs_rehash,
+    token_digest,
+    verify_password,
+)
+from merchantops.tenants.tokens import AccessTokenCodec
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    user: User
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str
+    refresh_token_expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a request acts for: nobody, a user, or a user inside one of their tenants."""
+
+    user: User | None = None
+    tenant: Tenant | None = None
+    membership: Membership | None = None
+
+    @property
+    def tenant_id(self) -> UUID | None:
+        return self.tenant.id if self.tenant else None
+
+
+ANONYMOUS = Principal()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class Authenticator:
+    def __init__(self, codec: AccessTokenCodec, refresh_ttl: timedelta) -> None:
+        self.codec = codec
+        self.refresh_ttl = refresh_ttl
+
+    async def login(self, email: str, password: str) -> Session:
+        user = await User.get_or_none(email=normalize_email(email))
+        valid = verify_password(user.password_hash if user else None, password)
+        if user is None or not valid or not user.is_active:
+            raise InvalidCredentials()
+        user.last_login_at = datetime.now(UTC)
+        update = ["last_login_at"]
+        if user.password_hash and password_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+            update.append("password_hash")
+        async with in_transaction():
+            await user.save(update_fields=update)
+            return await self._start_session(user, family_id=uuid4())
+
+    async def refresh(self, raw_token: str) -> Session:
+        now = datetime.now(UTC)
+        async with in_transaction():
+            token = (
+                await RefreshToken.select_for_update()
+                .filter(token_hash=token_digest(raw_token))
+                .prefetch_related("user")
+                .first()
+            )
+            if token is None:
+                raise InvalidToken("The refresh token is invalid; log in again.")
+            if token.used_at is not None or token.revoked_at is not None:
+                await self._revoke_family(token.family_id, now)
+                failure = InvalidToken("The refresh token was already used; log in again.")
+            elif token.expires_at <= now or not token.user.is_active:
+                failure = InvalidToken("The refresh token has expired; log in again.")
+            else:
+                token.used_at = now
+                await token.save(update_fields=["used_at"])
+                return await self._start_session(token.user, family_id=token.family_id)
+        # Raised after the block so that the family revocation above commits.
+        raise failure
+
+    async def logout(self, raw_token: str) -> None:
+        token = await RefreshToken.get_or_none(token_hash=token_digest(raw_token))
+        if token is not None:
+            await self._revoke_family(token.family_id, datetime.now(UTC))
+
+    async def principal(self, authorization: str | None, tenant_slug: str | None) -> Principal:
+        if not authorization:
+            if tenant_slug:
+                raise InvalidToken("Naming a tenant requires an Authorization: Bearer token.")
+            return ANONYMOUS
+        scheme, _, credentials = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not credentials.strip():
+            raise InvalidToken("The Authorization header must be 'Bearer <access token>'.")
+        user = await User.get_or_none(id=self.codec.user_id(credentials.strip()))
+        if user is None or not user.is_active:
+            raise InvalidToken("The access token is invalid.")
+        if not tenant_slug:
+            return Principal(user=user)
+        tenant, membership = await _membership(user, tenant_slug)
+        return Principal(user=user, tenant=tenant, membership=membership)
+
+    async def _start_session(self, user: User, *, family_id: UUID) -> Session:
+        raw_refresh = new_opaque_token()
+        refresh_expires = datetime.now(UTC) + self.refresh_ttl
+        await RefreshToken.create(
+            user=user,
+            family_id=family_id,
+            token_hash=token_digest(raw_refresh),
+            expires_at=refresh_expires,
+        )
+        access, access_expires = self.codec.issue(user.id)
+        return Session(user, access, access_expires, raw_refresh, refresh_expires)
+
+    @staticmethod
+    async def _revoke_family(family_id: UUID, now: datetime) -> None:
+        await RefreshToken.filter(family_id=family_id, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+
+
+async def _membership(user: User, tenant_slug: str) -> tuple[Tenant, Membership]:
+    denied = TenantAccessDenied(f"You are not a member of tenant '{tenant_slug}'.")
+    tenant = await Tenant.get_or_none(slug=tenant_slug.strip().lower())
+    if tenant is None:
+        raise denied
+    membership = await Membership.unscoped().get_or_none(tenant_id=tenant.id, user_id=user.id)
+    if membership is None:
+        raise denied
+    if tenant.status != TenantStatus.ACTIVE:
+        raise TenantSuspended(
+            f"Tenant '{tenant.slug}' is suspended; nothing can be read or changed until a "
+            "platform administrator reactivates it."
+        )
+    return tenant, membership
+
+
+__all__ = ["ANONYMOUS", "Authenticator", "Principal", "Session", "normalize_email"]

@@ -1,0 +1,59 @@
+"""Short-lived JWT access tokens (HS256)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+import jwt
+
+from merchantops.tenants.errors import InvalidToken
+
+ALGORITHM = "HS256"
+ISSUER = "merchantops"
+AUDIENCE = "merchantops-api"
+
+
+@dataclass(frozen=True, slots=True)
+class AccessTokenCodec:
+    secret: str
+    ttl: timedelta
+
+    def issue(self, user_id: UUID, *, now: datetime | None = None) -> tuple[str, datetime]:
+        issued = now or datetime.now(UTC)
+        expires = issued + self.ttl
+        claims = {
+            "sub": str(user_id),
+            "iat": issued,
+            "exp": expires,
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "jti": uuid4().hex,
+            "typ": "access",
+        }
+        return jwt.encode(claims, self.secret, algorithm=ALGORITHM), expires
+
+    def user_id(self, token: str) -> UUID:
+        try:
+            claims = jwt.decode(
+                token,
+                self.secret,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": ["sub", "exp", "iat", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidToken("The access token has expired; refresh it.") from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidToken("The access token is invalid.") from exc
+        if claims.get("typ") != "access":
+            raise InvalidToken("The access token is invalid.")
+        try:
+            return UUID(claims["sub"])
+        except (ValueError, TypeError) as exc:
+            raise InvalidToken("The access token is invalid.") from exc
+
+
+__all__ = ["AccessTokenCodec"]

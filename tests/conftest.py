@@ -1,0 +1,184 @@
+"""Shared fixtures: a real database per backend, the app, and GraphQL helpers.
+
+Database tests take the `db` fixture and run once on SQLite and once on PostgreSQL
+(127.0.0.1:5432, or TEST_POSTGRES_URL). Without a reachable PostgreSQL the PostgreSQL runs are
+skipped, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import httpx
+import pytest
+from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from merchantops.api.app import create_app
+from merchantops.db import close_db, init_db, migrate_db
+from merchantops.settings import Environment, Settings
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+T = TypeVar("T")
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run set-up work to completion from sync or async fixtures alike, on its own loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _postgres_base() -> str:
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+
+
+async def _postgres_admin(statement: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _postgres_available() -> str | None:
+    try:
+        _run(_postgres_admin("SELECT 1"))
+    except (OSError, asyncpg.PostgresError) as error:
+        return repr(error)
+    return None
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("db") / "merchantops.sqlite3"
+    url = f"sqlite://{path}"
+    _run(_migrate(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    problem = _postgres_available()
+    if problem is not None:
+        message = f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {problem}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"merchantops_test_{uuid.uuid4().hex[:12]}"
+    _run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+    url = f"{_postgres_base()}/{name}"
+    _run(_migrate(url))
+    yield url
+    _run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _migrate(url: str) -> None:
+    await migrate_db(url)
+    await Tortoise.close_connections()
+
+
+async def _truncate_all() -> None:
+    connection = Tortoise.get_connection("default")
+    tables = [model._meta.db_table for model in Tortoise.apps["merchantops"].values()]
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_script(
+            "TRUNCATE " + ", ".join(f'"{table}"' for table in tables) + " CASCADE"
+        )
+    else:
+        await connection.execute_script(
+            "PRAGMA foreign_keys = OFF;"
+            + "".join(f'DELETE FROM "{table}";' for table in tables)
+            + "PRAGMA foreign_keys = ON;"
+        )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def db(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """An empty, migrated database of each backend, with the ORM initialised on it."""
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    # tortoise caches compiled INSERT/DELETE SQL per table name, not per dialect; both backends
+    # share this process, so start each test from an empty cache.
+    EXECUTOR_CACHE.clear()
+    await init_db(url)
+    await _truncate_all()
+    try:
+        yield url
+    finally:
+        await close_db()
+
+
+@pytest.fixture
+def settings(db: str) -> Settings:
+    return Settings(
+        environment=Environment.TEST,
+        database_url=db,
+        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, manage_db=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+class GraphQLClient:
+    """Posts GraphQL as a merchant front end would; keeps the headers of who it acts as."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        tenant: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        sent = dict(headers or {})
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
+        if tenant is not None:
+            sent["X-Tenant"] = tenant
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=sent
+        )
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
+        response = await self.post(query, variables, **kw)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def login(self, email: str, password: str) -> dict[str, Any]:
+        body = await self.execute(LOGIN, {"email": email, "password": password})
+        payload: dict[str, Any] = body["data"]["login"]
+        assert payload["errors"] == [], payload
+        session: dict[str, Any] = payload["session"]
+        return session
+
+
+LOGIN = """
+mutation Login($email: String!, $password: String!) {
+  login(input: {email: $email, password: $password}) {
+    session { accessToken refreshToken accessTokenExpiresAt user { email } }
+    errors { field code message }
+  }
+}
+"""
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)
