@@ -40,7 +40,10 @@ async def migrate_db(db_url: str) -> None:
     """Apply every committed migration; a no-op on an up-to-date database."""
     from tortoise.migrations.api import migrate
 
-    await migrate(config=tortoise_config(db_url))
+    try:
+        await migrate(config=tortoise_config(db_url))
+    finally:
+        await Tortoise.close_connections()
 
 
 async def ping_db() -> None:

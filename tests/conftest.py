@@ -60,7 +60,7 @@ def _postgres_available() -> str | None:
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     path: Path = tmp_path_factory.mktemp("db") / "merchantops.sqlite3"
     url = f"sqlite://{path}"
-    _run(_migrate(url))
+    _run(migrate_db(url))
     return url
 
 
@@ -75,14 +75,9 @@ def postgres_url() -> Iterator[str]:
     name = f"merchantops_test_{uuid.uuid4().hex[:12]}"
     _run(_postgres_admin(f'CREATE DATABASE "{name}"'))
     url = f"{_postgres_base()}/{name}"
-    _run(_migrate(url))
+    _run(migrate_db(url))
     yield url
     _run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def _migrate(url: str) -> None:
-    await migrate_db(url)
-    await Tortoise.close_connections()
 
 
 async def _truncate_all() -> None:
@@ -120,7 +115,7 @@ def settings(db: str) -> Settings:
     return Settings(
         environment=Environment.TEST,
         database_url=db,
-        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        secret_key=TEST_SECRET,
     )
 
 

@@ -75,7 +75,10 @@ class GraphQLEndpoint:
         except GovernanceError as error:
             status = 401 if isinstance(error, InvalidToken) else 403
             logger.info("auth.refused", code=error.code, status=status)
-            body = {"data": None, "errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+            body = {
+                "data": None,
+                "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+            }
             await JSONResponse(body, status_code=status)(scope, receive, send)
             return
         scope[PRINCIPAL_KEY] = principal
@@ -90,7 +93,7 @@ async def healthz(request: Request) -> Response:
 async def readyz(request: Request) -> Response:
     try:
         await ping_db()
-    except Exception as error:  # noqa: BLE001 - any failure means not ready
+    except Exception as error:
         logger.warning("readyz.database_unreachable", error=repr(error))
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})

@@ -32,7 +32,7 @@ class TenantManager(Manager):
 class _TenantModelMeta(ModelMeta):
     # tortoise does not inherit Meta.manager from an abstract base; install it on every subclass.
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
-        cls = super().__new__(mcs, name, bases, attrs)
+        cls: Any = super().__new__(mcs, name, bases, attrs)
         if not cls._meta.abstract:
             cls._meta.manager = TenantManager(cls)
         return cls

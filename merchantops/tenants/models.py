@@ -41,6 +41,8 @@ class User(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
 
+    memberships: fields.ReverseRelation[Membership]
+
     class Meta:
         table = "user_account"
 

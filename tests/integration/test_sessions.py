@@ -83,7 +83,8 @@ async def test_refresh_token_reuse_revokes_the_whole_family(db: str, auth: Authe
         await auth.refresh(current.refresh_token)
     assert await auth.refresh(other_device.refresh_token)
     family = await RefreshToken.filter(family_id=(await _family(stolen.refresh_token)))
-    assert family and all(token.revoked_at is not None for token in family)
+    assert family
+    assert all(token.revoked_at is not None for token in family)
 
 
 async def test_expired_refresh_token_is_refused(db: str, auth: Authenticator) -> None:

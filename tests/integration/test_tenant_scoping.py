@@ -84,9 +84,7 @@ async def test_new_row_takes_the_tenant_in_context(db: str) -> None:
 
 async def test_every_tenant_unique_constraint_is_led_by_tenant(db: str) -> None:
     models = [
-        model
-        for model in Tortoise.apps["merchantops"].values()
-        if issubclass(model, TenantModel)
+        model for model in Tortoise.apps["merchantops"].values() if issubclass(model, TenantModel)
     ]
     assert models, "no tenant-owned models found"
     for model in models:

@@ -15,7 +15,7 @@ from tortoise.queryset import QuerySet
 
 from merchantops.api.graphql.core.errors import ApiError
 
-T = TypeVar("T")
+T = TypeVar("T", bound=relay.Node)
 PREFIX = "arrayconnection"
 
 

@@ -96,7 +96,9 @@ def _session(session: Session) -> SessionPayload:
 
 @strawberry.type
 class IdentityMutation:
-    @strawberry.mutation(extensions=[requires(PUBLIC)], description="Log in with email and password.")
+    @strawberry.mutation(
+        extensions=[requires(PUBLIC)], description="Log in with email and password."
+    )
     async def login(self, info: Info, input: LoginInput) -> SessionPayload:
         try:
             return _session(await info.context.authenticator.login(input.email, input.password))

@@ -105,4 +105,11 @@ class AuthSession:
     user: UserNode
 
 
-__all__ = ["AuthSession", "MembershipNode", "MembershipRole", "TenantNode", "TenantStatus", "UserNode"]
+__all__ = [
+    "AuthSession",
+    "MembershipNode",
+    "MembershipRole",
+    "TenantNode",
+    "TenantStatus",
+    "UserNode",
+]

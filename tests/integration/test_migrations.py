@@ -1,0 +1,28 @@
+"""Committed migrations are the schema: they apply cleanly and match the models."""
+
+from __future__ import annotations
+
+from tortoise import Tortoise
+from tortoise.migrations.autodetector import MigrationAutodetector
+
+from merchantops.db import APP_LABEL, tortoise_config
+
+
+async def test_models_have_no_changes_missing_from_the_committed_migrations(db: str) -> None:
+    apps_config = tortoise_config(db)["apps"]
+    assert Tortoise.apps is not None
+
+    writers = await MigrationAutodetector(Tortoise.apps, apps_config).changes()
+
+    assert [writer.name for writer in writers] == [], (
+        "models changed without a migration: run `.venv/bin/merchantops makemigrations "
+        "--name <what-changed>` and commit the file"
+    )
+
+
+async def test_migrated_database_has_every_model_table(db: str) -> None:
+    connection = Tortoise.get_connection("default")
+    for model in Tortoise.apps[APP_LABEL].values():
+        # a SELECT on each table proves it exists with the columns the model expects
+        columns = ", ".join(f'"{column}"' for column in model._meta.db_fields)
+        await connection.execute_query(f'SELECT {columns} FROM "{model._meta.db_table}" LIMIT 1')
