@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from merchantops.tenants import admin
-from merchantops.tenants.models import MembershipRole, Tenant, User
+from merchantops.tenants.models import Tenant, User
+from merchantops.tenants.templates import OWNER
 
 DEMO_SLUG = "demo"
 DEMO_OWNER_EMAIL = "owner@demo.merchantops.test"
@@ -39,7 +40,7 @@ async def ensure_demo() -> list[DemoLogin]:
             DEMO_SLUG, "Demo Shop", DEMO_OWNER_EMAIL, invitation_ttl=timedelta(days=1)
         )
         tenant = created.tenant
-    await admin.add_member(tenant, owner, MembershipRole.OWNER)
+    await admin.add_member(tenant, owner, [OWNER])
     return [
         DemoLogin(DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD, DEMO_SLUG),
         DemoLogin(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, "(platform admin)"),

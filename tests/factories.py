@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from merchantops.tenants import admin
-from merchantops.tenants.models import MembershipRole, Tenant, User
+from merchantops.tenants.models import Tenant, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -32,7 +32,7 @@ async def make_shop(slug: str) -> Shop:
     return Shop(created.tenant, created.owner, email)
 
 
-async def add_member(shop: Shop, email: str) -> User:
+async def add_member(shop: Shop, email: str, roles: list[str] | None = None) -> User:
     user = await make_user(email)
-    await admin.add_member(shop.tenant, user, MembershipRole.MEMBER)
+    await admin.add_member(shop.tenant, user, roles or [])
     return user

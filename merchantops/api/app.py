@@ -20,9 +20,10 @@ from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.db import close_db, init_db, ping_db
 from merchantops.log import get_logger
 from merchantops.settings import Settings
-from merchantops.tenants.auth import Authenticator, Principal
+from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.errors import GovernanceError, InvalidToken
+from merchantops.tenants.principal import Principal
 from merchantops.tenants.tokens import AccessTokenCodec
 
 logger = get_logger(__name__)

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from merchantops.tenants.auth import normalize_email
+from merchantops.tenants.accounts import (
+    invite,
+    validate_email,
+    validate_name,
+    validate_password,
+    validate_slug,
+)
 from merchantops.tenants.context import tenant_scope
-from merchantops.tenants.errors import AlreadyExists, InvalidInput, InvalidToken, NotFound
-from merchantops.tenants.models import (
-    Invitation,
-    Membership,
-    MembershipRole,
-    Tenant,
-    TenantStatus,
-    User,
-)
-from merchantops.tenants.secrets import (
-    MIN_PASSWORD_LENGTH,
-    hash_password,
-    new_opaque_token,
-    token_digest,
-)
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+from merchantops.tenants.errors import AlreadyExists, InvalidToken, NotFound
+from merchantops.tenants.models import Invitation, Membership, Tenant, TenantStatus, User
+from merchantops.tenants.org import provision
+from merchantops.tenants.rbac import load_policy, role_subject, user_subject
+from merchantops.tenants.secrets import hash_password, token_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,38 +27,6 @@ class NewTenant:
     tenant: Tenant
     owner: User
     invitation_token: str | None
-
-
-def validate_email(email: str, field: str = "email") -> str:
-    normalized = normalize_email(email)
-    if len(normalized) > 254 or not EMAIL_PATTERN.match(normalized):
-        raise InvalidInput(f"'{email}' is not a valid email address.", field=field)
-    return normalized
-
-
-def validate_password(password: str, field: str = "password") -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", field=field
-        )
-    return password
-
-
-def validate_slug(slug: str) -> str:
-    normalized = slug.strip().lower()
-    if not SLUG_PATTERN.match(normalized):
-        raise InvalidInput(
-            "A tenant slug is 1-63 lowercase letters, digits and inner hyphens, e.g. 'acme-shop'.",
-            field="slug",
-        )
-    return normalized
-
-
-def validate_name(name: str, field: str = "name") -> str:
-    stripped = name.strip()
-    if not stripped or len(stripped) > 200:
-        raise InvalidInput("A name must have 1 to 200 characters.", field=field)
-    return stripped
 
 
 async def create_user(
@@ -99,9 +59,10 @@ async def create_tenant(
         invitation_token = None
         if owner is None:
             owner = await User.create(email=email)
-            invitation_token = await _invite(owner, invitation_ttl)
+            invitation_token = await invite(owner, invitation_ttl)
         with tenant_scope(tenant.id):
-            await Membership.create(tenant=tenant, user=owner, role=MembershipRole.OWNER)
+            await Membership.create(tenant=tenant, user=owner)
+        await provision(tenant.id, owner)
     return NewTenant(tenant, owner, invitation_token)
 
 
@@ -136,22 +97,20 @@ async def set_tenant_status(slug: str, status: TenantStatus) -> Tenant:
     return tenant
 
 
-async def add_member(
-    tenant: Tenant, user: User, role: MembershipRole = MembershipRole.MEMBER
-) -> Membership:
-    with tenant_scope(tenant.id):
-        membership, _ = await Membership.get_or_create(
-            tenant=tenant, user=user, defaults={"role": role}
-        )
+async def add_member(tenant: Tenant, user: User, roles: list[str]) -> Membership:
+    """Make `user` a member holding `roles`, unchecked: for the CLI, demo data and tests."""
+    async with in_transaction():
+        with tenant_scope(tenant.id):
+            membership, _ = await Membership.get_or_create(tenant=tenant, user=user)
+        policy = await load_policy(tenant.id)
+        held = set(policy.roles_of(user_subject(user.id)))
+        links = [
+            [user_subject(user.id), role_subject(slug), policy.domain]
+            for slug in sorted(set(roles) - held)
+        ]
+        if links:
+            await policy.enforcer.add_named_grouping_policies("g", links)
         return membership
-
-
-async def _invite(user: User, ttl: timedelta) -> str:
-    token = new_opaque_token()
-    await Invitation.create(
-        user=user, token_hash=token_digest(token), expires_at=datetime.now(UTC) + ttl
-    )
-    return token
 
 
 __all__ = [
@@ -161,6 +120,4 @@ __all__ = [
     "create_tenant",
     "create_user",
     "set_tenant_status",
-    "validate_email",
-    "validate_slug",
 ]

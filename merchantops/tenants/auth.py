@@ -13,6 +13,8 @@ from uuid import UUID, uuid4
 
 from tortoise.transactions import in_transaction
 
+from merchantops.tenants import api_keys
+from merchantops.tenants.accounts import normalize_email
 from merchantops.tenants.errors import (
     InvalidCredentials,
     InvalidToken,
@@ -26,6 +28,8 @@ from merchantops.tenants.models import (
     TenantStatus,
     User,
 )
+from merchantops.tenants.principal import ANONYMOUS, Principal
+from merchantops.tenants.rbac import PolicyStore
 from merchantops.tenants.secrets import (
     hash_password,
     new_opaque_token,
@@ -45,30 +49,13 @@ class Session:
     refresh_token_expires_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who a request acts for: nobody, a user, or a user inside one of their tenants."""
-
-    user: User | None = None
-    tenant: Tenant | None = None
-    membership: Membership | None = None
-
-    @property
-    def tenant_id(self) -> UUID | None:
-        return self.tenant.id if self.tenant else None
-
-
-ANONYMOUS = Principal()
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
-
-
 class Authenticator:
-    def __init__(self, codec: AccessTokenCodec, refresh_ttl: timedelta) -> None:
+    def __init__(
+        self, codec: AccessTokenCodec, refresh_ttl: timedelta, policies: PolicyStore | None = None
+    ) -> None:
         self.codec = codec
         self.refresh_ttl = refresh_ttl
+        self.policies = policies or PolicyStore()
 
     async def login(self, email: str, password: str) -> Session:
         user = await User.get_or_none(email=normalize_email(email))
@@ -118,15 +105,30 @@ class Authenticator:
                 raise InvalidToken("Naming a tenant requires an Authorization: Bearer token.")
             return ANONYMOUS
         scheme, _, credentials = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not credentials.strip():
-            raise InvalidToken("The Authorization header must be 'Bearer <access token>'.")
-        user = await User.get_or_none(id=self.codec.user_id(credentials.strip()))
+        credentials = credentials.strip()
+        if scheme.lower() != "bearer" or not credentials:
+            raise InvalidToken(
+                "The Authorization header must be 'Bearer <access token or API key>'."
+            )
+        if api_keys.looks_like_api_key(credentials):
+            return await self._key_principal(credentials, tenant_slug)
+        user = await User.get_or_none(id=self.codec.user_id(credentials))
         if user is None or not user.is_active:
             raise InvalidToken("The access token is invalid.")
         if not tenant_slug:
             return Principal(user=user)
         tenant, membership = await _membership(user, tenant_slug)
-        return Principal(user=user, tenant=tenant, membership=membership)
+        policy = await self.policies.for_tenant(tenant)
+        return Principal(user=user, tenant=tenant, membership=membership, policy=policy)
+
+    async def _key_principal(self, credential: str, tenant_slug: str | None) -> Principal:
+        api_key, tenant, scopes = await api_keys.authenticate(credential)
+        # The key alone names the tenant; a header naming any other one is a mistake or a probe.
+        if tenant_slug and tenant_slug.strip().lower() != tenant.slug:
+            raise TenantAccessDenied(f"This API key does not belong to tenant '{tenant_slug}'.")
+        _ensure_active(tenant)
+        policy = await self.policies.for_tenant(tenant)
+        return Principal(tenant=tenant, api_key=api_key, scopes=scopes, policy=policy)
 
     async def _start_session(self, user: User, *, family_id: UUID) -> Session:
         raw_refresh = new_opaque_token()
@@ -155,12 +157,16 @@ async def _membership(user: User, tenant_slug: str) -> tuple[Tenant, Membership]
     membership = await Membership.unscoped().get_or_none(tenant_id=tenant.id, user_id=user.id)
     if membership is None:
         raise denied
+    _ensure_active(tenant)
+    return tenant, membership
+
+
+def _ensure_active(tenant: Tenant) -> None:
     if tenant.status != TenantStatus.ACTIVE:
         raise TenantSuspended(
             f"Tenant '{tenant.slug}' is suspended; nothing can be read or changed until a "
             "platform administrator reactivates it."
         )
-    return tenant, membership
 
 
-__all__ = ["ANONYMOUS", "Authenticator", "Principal", "Session", "normalize_email"]
+__all__ = ["Authenticator", "Session"]

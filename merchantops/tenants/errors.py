@@ -45,13 +45,23 @@ class InvalidInput(GovernanceError):
     code = "INVALID_INPUT"
 
 
+class PermissionDenied(GovernanceError):
+    code = "FORBIDDEN"
+
+
+class LastOwner(GovernanceError):
+    code = "LAST_OWNER"
+
+
 __all__ = [
     "AlreadyExists",
     "GovernanceError",
     "InvalidCredentials",
     "InvalidInput",
     "InvalidToken",
+    "LastOwner",
     "NotFound",
+    "PermissionDenied",
     "TenantAccessDenied",
     "TenantSuspended",
 ]

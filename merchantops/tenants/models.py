@@ -1,4 +1,8 @@
-"""Tenants, users, memberships and login sessions."""
+"""Tenants, users, memberships, org structure, policy lines, API keys, login sessions.
+
+Model docstrings become table comments, and tortoise's SQLite migrator splits its SQL on
+semicolons: keep semicolons out of them.
+"""
 
 from __future__ import annotations
 
@@ -15,16 +19,14 @@ class TenantStatus(StrEnum):
     SUSPENDED = "suspended"
 
 
-class MembershipRole(StrEnum):
-    OWNER = "owner"
-    MEMBER = "member"
-
-
 class Tenant(Model):
     id = fields.UUIDField(primary_key=True)
     slug = fields.CharField(max_length=63, unique=True)
     name = fields.CharField(max_length=200)
     status = fields.CharEnumField(TenantStatus, max_length=16, default=TenantStatus.ACTIVE)
+    # Bumped in the transaction of every permission change: API processes compare it with the
+    # version of the policy they cached and reload on a difference.
+    policy_version = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -53,12 +55,91 @@ class Membership(TenantModel):
         "merchantops.User", related_name="memberships", on_delete=fields.CASCADE
     )
     user_id: object
-    role = fields.CharEnumField(MembershipRole, max_length=16, default=MembershipRole.MEMBER)
+    department: fields.ForeignKeyNullableRelation[Department] = fields.ForeignKeyField(
+        "merchantops.Department", related_name="members", null=True, on_delete=fields.SET_NULL
+    )
+    department_id: object
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "membership"
         unique_together = (("tenant", "user"),)
+
+
+class Department(TenantModel):
+    id = fields.UUIDField(primary_key=True)
+    slug = fields.CharField(max_length=63)
+    name = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    members: fields.ReverseRelation[Membership]
+
+    class Meta:
+        table = "department"
+        unique_together = (("tenant", "slug"),)
+
+
+class Role(TenantModel):
+    """A role's name and place. Its permissions and parents live in the casbin policy."""
+
+    id = fields.UUIDField(primary_key=True)
+    slug = fields.CharField(max_length=63)
+    name = fields.CharField(max_length=200)
+    department: fields.ForeignKeyNullableRelation[Department] = fields.ForeignKeyField(
+        "merchantops.Department", related_name="roles", null=True, on_delete=fields.SET_NULL
+    )
+    department_id: object
+    is_system = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "role"
+        unique_together = (("tenant", "slug"),)
+
+
+class PolicyRule(TenantModel):
+    """One casbin policy line (`p` permission or `g` role link) of one tenant."""
+
+    id = fields.BigIntField(primary_key=True)
+    ptype = fields.CharField(max_length=8)
+    v0 = fields.CharField(max_length=255, default="")
+    v1 = fields.CharField(max_length=255, default="")
+    v2 = fields.CharField(max_length=255, default="")
+    v3 = fields.CharField(max_length=255, default="")
+    v4 = fields.CharField(max_length=255, default="")
+    v5 = fields.CharField(max_length=255, default="")
+
+    class Meta:
+        table = "casbin_rule"
+        indexes = (("tenant_id", "ptype"),)
+
+
+class ApiKey(TenantModel):
+    """A partner's key: `mok_<public id>_<secret>`. Only a hash of the secret is stored."""
+
+    id = fields.UUIDField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    public_id = fields.CharField(max_length=32)
+    secret_hash = fields.CharField(max_length=64)
+    # After a rotation the replaced secret keeps working until previous_expires_at.
+    previous_secret_hash = fields.CharField(max_length=64, null=True)
+    previous_expires_at = fields.DatetimeField(null=True)
+    role_slug = fields.CharField(max_length=63)
+    scopes: list[str] = fields.JSONField(default=list)
+    expires_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    last_used_at = fields.DatetimeField(null=True)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "merchantops.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: object
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "api_key"
+        unique_together = (("tenant", "public_id"),)
+        # Keys are looked up by public id before the tenant is known.
+        indexes = (("public_id",),)
 
 
 class RefreshToken(Model):
@@ -98,10 +179,13 @@ class Invitation(Model):
 
 
 __all__ = [
+    "ApiKey",
+    "Department",
     "Invitation",
     "Membership",
-    "MembershipRole",
+    "PolicyRule",
     "RefreshToken",
+    "Role",
     "Tenant",
     "TenantStatus",
     "User",

@@ -10,7 +10,7 @@ from merchantops.tenants.models import User
 from tests.conftest import TEST_SECRET, GraphQLClient
 from tests.factories import PASSWORD, make_shop, make_user
 
-ME = "{ me { user { email } memberships { role tenant { slug } } } }"
+ME = "{ me { user { email } memberships { roles tenant { slug } } } }"
 
 
 async def test_login_then_me_returns_the_user_and_their_tenants(gql: GraphQLClient) -> None:
@@ -24,7 +24,7 @@ async def test_login_then_me_returns_the_user_and_their_tenants(gql: GraphQLClie
     # then
     assert body["data"]["me"] == {
         "user": {"email": shop.email},
-        "memberships": [{"role": "OWNER", "tenant": {"slug": "acme"}}],
+        "memberships": [{"roles": ["owner"], "tenant": {"slug": "acme"}}],
     }
 
 

@@ -54,7 +54,7 @@ async def test_admin_creates_a_tenant_whose_invited_owner_can_then_log_in(
     session = await gql.login("nia@example.com", "a-fine-password")
     tenant = (
         await gql.execute(
-            "{ currentTenant { slug } members { edges { node { role } } } }",
+            "{ currentTenant { slug } members { edges { node { roles } } } }",
             token=session["accessToken"],
             tenant="nia-shop",
         )
@@ -66,7 +66,7 @@ async def test_admin_creates_a_tenant_whose_invited_owner_can_then_log_in(
     assert accepted == {"user": {"email": "nia@example.com", "fullName": "Nia Owner"}, "errors": []}
     assert replay["errors"][0]["code"] == "UNAUTHENTICATED"
     assert tenant["currentTenant"] == {"slug": "nia-shop"}
-    assert tenant["members"]["edges"] == [{"node": {"role": "OWNER"}}]
+    assert tenant["members"]["edges"] == [{"node": {"roles": ["owner"]}}]
 
 
 async def test_existing_user_becomes_owner_without_invitation(gql: GraphQLClient) -> None:

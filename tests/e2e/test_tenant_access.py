@@ -9,20 +9,20 @@ from tests.factories import PASSWORD, add_member, make_shop
 
 TENANT_VIEW = """
 { currentTenant { slug name }
-  members { edges { node { role user { email } } } } }
+  members { edges { node { roles user { email } } } } }
 """
 
 
 async def test_member_sees_their_tenant_and_its_members(gql: GraphQLClient) -> None:
     acme = await make_shop("acme")
-    await add_member(acme, "clerk@acme.example.com")
-    token = (await gql.login("clerk@acme.example.com", PASSWORD))["accessToken"]
+    await add_member(acme, "lead@acme.example.com", ["customer-service-manager"])
+    token = (await gql.login("lead@acme.example.com", PASSWORD))["accessToken"]
 
     body = await gql.execute(TENANT_VIEW, token=token, tenant="acme")
 
     assert body["data"]["currentTenant"] == {"slug": "acme", "name": "Acme Shop"}
     emails = [edge["node"]["user"]["email"] for edge in body["data"]["members"]["edges"]]
-    assert emails == [acme.email, "clerk@acme.example.com"]
+    assert emails == [acme.email, "lead@acme.example.com"]
 
 
 async def test_user_of_tenant_a_naming_tenant_b_is_rejected_and_sees_nothing_of_b(

@@ -7,7 +7,7 @@ from tortoise import Tortoise
 
 from merchantops.tenants.base import CrossTenantWrite, TenantModel
 from merchantops.tenants.context import NoTenantInContext, tenant_scope
-from merchantops.tenants.models import Membership
+from merchantops.tenants.models import Department, Membership
 from tests.factories import make_shop
 
 
@@ -19,9 +19,9 @@ async def test_query_without_tenant_in_context_raises(db: str) -> None:
     with pytest.raises(NoTenantInContext, match="Membership is tenant-owned"):
         await Membership.all()
     with pytest.raises(NoTenantInContext):
-        await Membership.filter(role="owner").count()
+        await Membership.filter(department_id=None).count()
     with pytest.raises(NoTenantInContext):
-        await Membership.get_or_none(role="owner")
+        await Membership.get_or_none(department_id=None)
 
 
 async def test_reverse_relation_without_tenant_in_context_raises(db: str) -> None:
@@ -51,13 +51,14 @@ async def test_bulk_update_and_delete_touch_only_the_scoped_tenant(db: str) -> N
     globex = await make_shop("globex")
 
     with tenant_scope(acme.tenant.id):
-        updated = await Membership.all().update(role="member")
+        sales = await Department.get(slug="marketing")
+        updated = await Membership.all().update(department_id=sales.id)
         deleted = await Membership.all().delete()
 
     assert (updated, deleted) == (1, 1)
     with tenant_scope(globex.tenant.id):
         survivor = await Membership.get(user_id=globex.owner.id)
-    assert survivor.role == "owner"
+    assert survivor.department_id is None
 
 
 async def test_saving_another_tenants_row_raises(db: str) -> None:

@@ -10,9 +10,13 @@ from strawberry.extensions import DisableIntrospection, MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from merchantops.api.graphql.api_keys.mutations import ApiKeyMutation
+from merchantops.api.graphql.api_keys.queries import ApiKeyQuery
 from merchantops.api.graphql.core.errors import is_expected
 from merchantops.api.graphql.identity.mutations import IdentityMutation
 from merchantops.api.graphql.identity.queries import IdentityQuery
+from merchantops.api.graphql.org.mutations import OrgMutation
+from merchantops.api.graphql.org.queries import OrgQuery
 from merchantops.api.request_id import current_request_id
 from merchantops.log import get_logger
 from merchantops.settings import Settings
@@ -21,12 +25,12 @@ logger = get_logger(__name__)
 
 
 @strawberry.type
-class Query(IdentityQuery):
+class Query(IdentityQuery, OrgQuery, ApiKeyQuery):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutation):
+class Mutation(IdentityMutation, OrgMutation, ApiKeyMutation):
     pass
 
 

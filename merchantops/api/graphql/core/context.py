@@ -7,7 +7,8 @@ from strawberry.types import Info as StrawberryInfo
 
 from merchantops.api.graphql.core.loaders import Loaders
 from merchantops.settings import Settings
-from merchantops.tenants.auth import Authenticator, Principal
+from merchantops.tenants.auth import Authenticator
+from merchantops.tenants.principal import Principal
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -35,6 +35,12 @@ class UserError:
     message: str
 
 
+@strawberry.type(description="The result of a deletion.")
+class DeletePayload:
+    deleted_id: strawberry.ID | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 def user_errors(error: GovernanceError) -> list[UserError]:
     return [UserError(field=error.field, code=error.code, message=error.message)]
 
@@ -48,4 +54,4 @@ def unexpected(errors: Iterable[GraphQLError]) -> list[GraphQLError]:
     return [error for error in errors if not is_expected(error)]
 
 
-__all__ = ["ApiError", "UserError", "is_expected", "unexpected", "user_errors"]
+__all__ = ["ApiError", "DeletePayload", "UserError", "is_expected", "unexpected", "user_errors"]

@@ -9,7 +9,7 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from merchantops.tenants.models import Tenant, User
+from merchantops.tenants.models import Department, Tenant, User
 
 M = TypeVar("M", bound=Model)
 
@@ -28,6 +28,7 @@ class Loaders:
     def __init__(self) -> None:
         self.user = by_id(User)
         self.tenant = by_id(Tenant)
+        self.department = by_id(Department)
 
 
 __all__ = ["Loaders", "by_id"]

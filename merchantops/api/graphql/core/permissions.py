@@ -4,8 +4,8 @@
     async def members(...): ...
 
 Every query field and mutation carries exactly one `requires(...)`; a test walks the schema and
-fails on any operation without one. Until the casbin policy of each tenant arrives, a tenant
-permission is granted to owners for every action and to members for `read`.
+fails on any operation without one. A tenant permission is decided by the tenant's casbin
+policy for the caller's roles (and, for an API key, its scopes as well).
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from strawberry.permission import BasePermission, PermissionExtension
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import ApiError
-from merchantops.tenants.models import MembershipRole
+from merchantops.log import get_logger
+from merchantops.tenants.permissions import Permission
+
+logger = get_logger(__name__)
 
 
 class Requirement(BasePermission):
@@ -65,20 +68,22 @@ class PlatformAdmin(Requirement):
 
 class TenantPermission(Requirement):
     def __init__(self, obj: str, action: str) -> None:
+        self.permission = Permission.checked(obj, action)
         self.obj = obj
         self.action = action
-        self.description = f"{obj}:{action}"
+        self.description = str(self.permission)
 
     def check(self, info: Info) -> None:
-        self._authenticated(info)
         principal = info.context.principal
-        if principal.membership is None:
+        if principal.api_key is None:
+            self._authenticated(info)
+        if principal.tenant is None:
             raise ApiError(
                 "TENANT_REQUIRED", "Name the tenant to act in with the 'X-Tenant: <slug>' header."
             )
-        if principal.membership.role == MembershipRole.OWNER or self.action == "read":
-            return
-        raise ApiError("FORBIDDEN", f"You lack the permission '{self.obj}:{self.action}'.")
+        if not principal.allows(self.obj, self.action):
+            logger.info("permission.denied", actor=principal.actor, permission=self.description)
+            raise ApiError("FORBIDDEN", f"You lack the permission '{self.description}'.")
 
 
 PUBLIC = Public()

@@ -8,19 +8,16 @@ import strawberry
 from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.org.types import DepartmentNode
 from merchantops.tenants import models
+from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.rbac import user_subject
 
 
 @strawberry.enum(name="TenantStatus")
 class TenantStatus(Enum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
-
-
-@strawberry.enum(name="MembershipRole")
-class MembershipRole(Enum):
-    OWNER = "owner"
-    MEMBER = "member"
 
 
 @strawberry.type(name="Tenant")
@@ -66,10 +63,29 @@ class UserNode(relay.Node):
 @strawberry.type(name="Membership")
 class MembershipNode(relay.Node):
     id: relay.NodeID[str]
-    role: MembershipRole
     created_at: datetime
     tenant_pk: strawberry.Private[object]
     user_pk: strawberry.Private[object]
+    department_pk: strawberry.Private[object]
+
+    @strawberry.field(description="Slugs of the roles the member holds directly.")
+    async def roles(self, info: Info) -> list[str]:
+        tenant = await info.context.loaders.tenant.load(self.tenant_pk)  # type: ignore[arg-type]
+        assert tenant is not None
+        policy = await info.context.authenticator.policies.for_tenant(tenant)
+        return policy.roles_of(user_subject(self.user_pk))  # type: ignore[arg-type]
+
+    @strawberry.field
+    async def department(self, info: Info) -> DepartmentNode | None:
+        if self.department_pk is None:
+            return None
+        if self.tenant_pk != info.context.principal.tenant_id:
+            # `me.memberships` lists other tenants too; read those one by one in their scope.
+            with tenant_scope(self.tenant_pk):  # type: ignore[arg-type]
+                found = await models.Department.get_or_none(id=self.department_pk)
+        else:
+            found = await info.context.loaders.department.load(self.department_pk)  # type: ignore[arg-type]
+        return DepartmentNode.from_model(found) if found else None
 
     @strawberry.field
     async def tenant(self, info: Info) -> TenantNode:
@@ -87,10 +103,10 @@ class MembershipNode(relay.Node):
     def from_model(cls, membership: models.Membership) -> Self:
         return cls(
             id=str(membership.id),
-            role=MembershipRole(membership.role.value),
             created_at=membership.created_at,
             tenant_pk=membership.tenant_id,
             user_pk=membership.user_id,
+            department_pk=membership.department_id,
         )
 
 
@@ -108,7 +124,6 @@ class AuthSession:
 __all__ = [
     "AuthSession",
     "MembershipNode",
-    "MembershipRole",
     "TenantNode",
     "TenantStatus",
     "UserNode",

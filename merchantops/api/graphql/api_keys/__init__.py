@@ -1,0 +1,1 @@
+"""Partner API keys: created with scopes, shown once, rotated with a grace period, revoked."""

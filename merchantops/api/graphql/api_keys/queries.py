@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from merchantops.api.graphql.api_keys.types import ApiKeyNode
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.tenants.models import ApiKey
+
+
+@strawberry.type
+class ApiKeyQuery:
+    @strawberry.field(
+        extensions=[requires(TenantPermission("api_key", "read"))],
+        description="The tenant's API keys, newest first. Secrets are never shown again.",
+    )
+    async def api_keys(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[ApiKeyNode]:
+        return await paginate(
+            ApiKey.all().order_by("-created_at", "id"),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            to_node=ApiKeyNode.from_model,
+        )
+
+
+__all__ = ["ApiKeyQuery"]

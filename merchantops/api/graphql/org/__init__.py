@@ -1,0 +1,1 @@
+"""Org structure: departments, roles and their permissions, members and their roles."""

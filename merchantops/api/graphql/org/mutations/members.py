@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import strawberry
+
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_errors
+from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.api.graphql.identity.types import MembershipNode
+from merchantops.tenants import org
+from merchantops.tenants.errors import GovernanceError
+
+WRITE = TenantPermission("member", "write")
+
+
+@strawberry.input
+class AddMemberInput:
+    email: str
+    roles: list[str] = strawberry.field(default_factory=list, description="Role slugs.")
+    department_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class RemoveMemberInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class MemberRoleInput:
+    member_id: strawberry.ID
+    role: str = strawberry.field(description="Role slug.")
+
+
+@strawberry.input
+class SetMemberDepartmentInput:
+    member_id: strawberry.ID
+    department_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class MemberPayload:
+    member: MembershipNode | None = None
+    invitation_token: str | None = strawberry.field(
+        default=None, description="Shown once, when the person had no account yet."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class MemberMutation:
+    @strawberry.mutation(
+        extensions=[requires(WRITE)],
+        description="Add a person to the tenant; without an account they get an invitation.",
+    )
+    async def add_member(self, info: Info, input: AddMemberInput) -> MemberPayload:
+        ttl = timedelta(seconds=info.context.settings.invitation_ttl_seconds)
+        try:
+            added = await org.add_member(
+                info.context.principal,
+                input.email,
+                input.roles,
+                department_id=decode_optional_id(input.department_id, "Department", "departmentId"),
+                invitation_ttl=ttl,
+            )
+        except GovernanceError as error:
+            return MemberPayload(errors=user_errors(error))
+        return MemberPayload(
+            member=MembershipNode.from_model(added.membership),
+            invitation_token=added.invitation_token,
+        )
+
+    @strawberry.mutation(
+        extensions=[requires(WRITE)], description="Remove a member; the last owner stays."
+    )
+    async def remove_member(self, info: Info, input: RemoveMemberInput) -> DeletePayload:
+        try:
+            await org.remove_member(info.context.principal, decode_id(input.id, "Membership"))
+        except GovernanceError as error:
+            return DeletePayload(errors=user_errors(error))
+        return DeletePayload(deleted_id=input.id)
+
+    @strawberry.mutation(
+        extensions=[requires(WRITE)],
+        description="Give a member a role; only roles within your own rights.",
+    )
+    async def assign_role(self, info: Info, input: MemberRoleInput) -> MemberPayload:
+        try:
+            membership = await org.assign_role(
+                info.context.principal,
+                decode_id(input.member_id, "Membership", "memberId"),
+                input.role,
+            )
+        except GovernanceError as error:
+            return MemberPayload(errors=user_errors(error))
+        return MemberPayload(member=MembershipNode.from_model(membership))
+
+    @strawberry.mutation(
+        extensions=[requires(WRITE)], description="Take a role from a member; the last owner stays."
+    )
+    async def unassign_role(self, info: Info, input: MemberRoleInput) -> MemberPayload:
+        try:
+            membership = await org.unassign_role(
+                info.context.principal,
+                decode_id(input.member_id, "Membership", "memberId"),
+                input.role,
+            )
+        except GovernanceError as error:
+            return MemberPayload(errors=user_errors(error))
+        return MemberPayload(member=MembershipNode.from_model(membership))
+
+    @strawberry.mutation(extensions=[requires(WRITE)])
+    async def set_member_department(
+        self, info: Info, input: SetMemberDepartmentInput
+    ) -> MemberPayload:
+        try:
+            membership = await org.set_member_department(
+                info.context.principal,
+                decode_id(input.member_id, "Membership", "memberId"),
+                decode_optional_id(input.department_id, "Department", "departmentId"),
+            )
+        except GovernanceError as error:
+            return MemberPayload(errors=user_errors(error))
+        return MemberPayload(member=MembershipNode.from_model(membership))
+
+
+__all__ = ["MemberMutation"]
