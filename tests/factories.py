@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from merchantops.tenants import admin
-from merchantops.tenants.models import Tenant, User
+from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.models import Membership, Tenant, User
+from merchantops.tenants.principal import Principal
+from merchantops.tenants.rbac import load_policy
 
 PASSWORD = "correct-horse-battery"
 
@@ -36,3 +39,13 @@ async def add_member(shop: Shop, email: str, roles: list[str] | None = None) -> 
     user = await make_user(email)
     await admin.add_member(shop.tenant, user, roles or [])
     return user
+
+
+async def principal(shop: Shop, user: User | None = None) -> Principal:
+    """Who `user` (the owner by default) is inside the shop, as the auth layer would build it."""
+    user = user or shop.owner
+    with tenant_scope(shop.tenant.id):
+        membership = await Membership.get(user_id=user.id)
+    tenant = await Tenant.get(id=shop.tenant.id)
+    policy = await load_policy(tenant.id, tenant.policy_version)
+    return Principal(user=user, tenant=tenant, membership=membership, policy=policy)

@@ -9,6 +9,7 @@ from merchantops.api.graphql.core.loaders import Loaders
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.principal import Principal
+from merchantops.tenants.rbac import TenantPolicy, load_policy
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -22,6 +23,21 @@ class Context:
     settings: Settings
     authenticator: Authenticator
     loaders: Loaders = field(default_factory=Loaders)
+    policy: TenantPolicy | None = None
+
+    def __post_init__(self) -> None:
+        self.policy = self.principal.policy
+
+    def require_policy(self) -> TenantPolicy:
+        assert self.policy is not None, "a tenant field resolved outside a tenant request"
+        return self.policy
+
+    async def reload_policy(self) -> None:
+        """After a mutation changed permissions, answer its payload from the new policy.
+
+        Permission checks of the request keep the policy it started with."""
+        if self.principal.tenant_id is not None:
+            self.policy = await load_policy(self.principal.tenant_id)
 
 
 Info = StrawberryInfo[Context, Any]

@@ -70,9 +70,12 @@ class MembershipNode(relay.Node):
 
     @strawberry.field(description="Slugs of the roles the member holds directly.")
     async def roles(self, info: Info) -> list[str]:
-        tenant = await info.context.loaders.tenant.load(self.tenant_pk)  # type: ignore[arg-type]
-        assert tenant is not None
-        policy = await info.context.authenticator.policies.for_tenant(tenant)
+        if self.tenant_pk == info.context.principal.tenant_id:
+            policy = info.context.require_policy()
+        else:
+            tenant = await info.context.loaders.tenant.load(self.tenant_pk)  # type: ignore[arg-type]
+            assert tenant is not None
+            policy = await info.context.authenticator.policies.for_tenant(tenant)
         return policy.roles_of(user_subject(self.user_pk))  # type: ignore[arg-type]
 
     @strawberry.field

@@ -59,20 +59,17 @@ class RoleNode(relay.Node):
 
     @strawberry.field(description="Permissions granted to this role itself.")
     def permissions(self, info: Info) -> list[PermissionType]:
-        policy = info.context.principal.policy
-        assert policy is not None
+        policy = info.context.require_policy()
         return [PermissionType(object=o, action=a) for o, a in policy.direct_permissions(self.slug)]
 
     @strawberry.field(description="Slugs of the roles this role inherits from.")
     def inherits(self, info: Info) -> list[str]:
-        policy = info.context.principal.policy
-        assert policy is not None
+        policy = info.context.require_policy()
         return policy.roles_of(role_subject(self.slug))
 
     @strawberry.field(description="Everything the role allows, inherited permissions included.")
     def effective_permissions(self, info: Info) -> list[PermissionType]:
-        policy = info.context.principal.policy
-        assert policy is not None
+        policy = info.context.require_policy()
         return [
             PermissionType(object=p.obj, action=p.action)
             for p in sorted(role_permissions(policy, self.slug))

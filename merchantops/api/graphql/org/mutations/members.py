@@ -66,6 +66,7 @@ class MemberMutation:
             )
         except GovernanceError as error:
             return MemberPayload(errors=user_errors(error))
+        await info.context.reload_policy()
         return MemberPayload(
             member=MembershipNode.from_model(added.membership),
             invitation_token=added.invitation_token,
@@ -94,6 +95,7 @@ class MemberMutation:
             )
         except GovernanceError as error:
             return MemberPayload(errors=user_errors(error))
+        await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))
 
     @strawberry.mutation(
@@ -108,6 +110,7 @@ class MemberMutation:
             )
         except GovernanceError as error:
             return MemberPayload(errors=user_errors(error))
+        await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))
 
     @strawberry.mutation(extensions=[requires(WRITE)])
@@ -122,6 +125,7 @@ class MemberMutation:
             )
         except GovernanceError as error:
             return MemberPayload(errors=user_errors(error))
+        await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))
 
 

@@ -69,6 +69,7 @@ class RoleMutation:
             )
         except GovernanceError as error:
             return RolePayload(errors=user_errors(error))
+        await info.context.reload_policy()
         return RolePayload(role=RoleNode.from_model(role))
 
     @strawberry.mutation(
@@ -86,6 +87,7 @@ class RoleMutation:
             )
         except GovernanceError as error:
             return RolePayload(errors=user_errors(error))
+        await info.context.reload_policy()
         return RolePayload(role=RoleNode.from_model(role))
 
     @strawberry.mutation(

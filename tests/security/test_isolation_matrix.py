@@ -1,0 +1,289 @@
+"""Every operation of the schema, aimed at another tenant's ids, finds nothing and changes nothing.
+
+Two tenants have the same shapes of data. Tenant A's owner (by token) and A's API key call every
+query and mutation; where an operation takes an id, it gets tenant B's. Each must answer exactly
+as for an id that does not exist, no string of B's may appear in any response, and B's rows
+(including its permission policy) must be byte-for-byte what they were.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import graphql
+import pytest
+
+from merchantops.api.graphql.schema import build_schema
+from merchantops.tenants import api_keys, org
+from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.models import (
+    ApiKey,
+    Department,
+    Membership,
+    PolicyRule,
+    Role,
+    Tenant,
+)
+from tests.conftest import GraphQLClient
+from tests.factories import PASSWORD, Shop, add_member, make_shop, principal
+
+
+@dataclass
+class Ids:
+    department: str
+    role: str
+    membership: str
+    api_key: str
+    slug: str
+
+
+def gid(type_name: str, pk: object) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def missing_ids() -> Ids:
+    return Ids(
+        department=gid("Department", uuid.uuid4()),
+        role=gid("Role", uuid.uuid4()),
+        membership=gid("Membership", uuid.uuid4()),
+        api_key=gid("ApiKey", uuid.uuid4()),
+        slug="no-such-tenant",
+    )
+
+
+Call = tuple[str, dict[str, Any]]
+# Operations that take another tenant's ids: (document, variables) for the ids of a tenant.
+BY_ID: dict[str, Callable[[Ids], Call]] = {
+    "renameDepartment": lambda i: (
+        'mutation($id: ID!) { renameDepartment(input: {id: $id, name: "Mine"}) '
+        "{ department { id } errors { field code message } } }",
+        {"id": i.department},
+    ),
+    "deleteDepartment": lambda i: (
+        "mutation($id: ID!) { deleteDepartment(input: {id: $id}) "
+        "{ deletedId errors { field code message } } }",
+        {"id": i.department},
+    ),
+    "updateRole": lambda i: (
+        'mutation($id: ID!) { updateRole(input: {id: $id, name: "Mine", permissions: []}) '
+        "{ role { id } errors { field code message } } }",
+        {"id": i.role},
+    ),
+    "deleteRole": lambda i: (
+        "mutation($id: ID!) { deleteRole(input: {id: $id}) "
+        "{ deletedId errors { field code message } } }",
+        {"id": i.role},
+    ),
+    "removeMember": lambda i: (
+        "mutation($id: ID!) { removeMember(input: {id: $id}) "
+        "{ deletedId errors { field code message } } }",
+        {"id": i.membership},
+    ),
+    "assignRole": lambda i: (
+        'mutation($id: ID!) { assignRole(input: {memberId: $id, role: "auditor"}) '
+        "{ member { id } errors { field code message } } }",
+        {"id": i.membership},
+    ),
+    "unassignRole": lambda i: (
+        'mutation($id: ID!) { unassignRole(input: {memberId: $id, role: "owner"}) '
+        "{ member { id } errors { field code message } } }",
+        {"id": i.membership},
+    ),
+    "setMemberDepartment": lambda i: (
+        "mutation($id: ID!) { setMemberDepartment(input: {memberId: $id}) "
+        "{ member { id } errors { field code message } } }",
+        {"id": i.membership},
+    ),
+    "rotateApiKey": lambda i: (
+        "mutation($id: ID!) { rotateApiKey(input: {id: $id}) "
+        "{ key errors { field code message } } }",
+        {"id": i.api_key},
+    ),
+    "revokeApiKey": lambda i: (
+        "mutation($id: ID!) { revokeApiKey(input: {id: $id}) "
+        "{ apiKey { id } errors { field code message } } }",
+        {"id": i.api_key},
+    ),
+}
+# Operations that name the other tenant in another way, or act only in the caller's own tenant;
+# they are called with B's identifiers where they take any, and must leak and change nothing.
+OTHERS: dict[str, Callable[[Ids], Call]] = {
+    "me": lambda i: ("{ me { user { email } memberships { roles tenant { slug } } } }", {}),
+    "currentTenant": lambda i: ("{ currentTenant { id slug name } }", {}),
+    "members": lambda i: ("{ members { edges { node { id roles user { email } } } } }", {}),
+    "tenants": lambda i: ("{ tenants { edges { node { slug name } } } }", {}),
+    "departments": lambda i: ("{ departments { edges { node { id slug name } } } }", {}),
+    "roles": lambda i: ("{ roles { edges { node { id slug name inherits } } } }", {}),
+    "permissionCatalogue": lambda i: ("{ permissionCatalogue { object action } }", {}),
+    "apiKeys": lambda i: ("{ apiKeys { edges { node { id name prefix } } } }", {}),
+    "login": lambda i: (
+        'mutation { login(input: {email: "owner@globex.example.com", password: "guess-1234"})'
+        " { session { accessToken } errors { code } } }",
+        {},
+    ),
+    "refreshToken": lambda i: (
+        'mutation { refreshToken(input: {refreshToken: "stolen?"}) '
+        "{ session { accessToken } errors { code } } }",
+        {},
+    ),
+    "logout": lambda i: ('mutation { logout(input: {refreshToken: "stolen?"}) { ok } }', {}),
+    "acceptInvitation": lambda i: (
+        'mutation { acceptInvitation(input: {token: "guess", password: "long-enough-1"}) '
+        "{ user { email } errors { code } } }",
+        {},
+    ),
+    "createTenant": lambda i: (
+        'mutation { createTenant(input: {slug: "globex", name: "Mine", '
+        'ownerEmail: "owner@acme.example.com"}) { tenant { slug } errors { code } } }',
+        {},
+    ),
+    "setTenantStatus": lambda i: (
+        "mutation($s: String!) { setTenantStatus(input: {slug: $s, status: SUSPENDED}) "
+        "{ tenant { slug } errors { code } } }",
+        {"s": i.slug},
+    ),
+    "createDepartment": lambda i: (
+        'mutation { createDepartment(input: {slug: "secret", name: "Mine"}) '
+        "{ department { slug name } errors { field code } } }",
+        {},
+    ),
+    "createRole": lambda i: (
+        'mutation { createRole(input: {slug: "spy", name: "Spy", inherits: ["secret-role"]})'
+        " { role { slug } errors { field code } } }",
+        {},
+    ),
+    "addMember": lambda i: (
+        'mutation { addMember(input: {email: "clerk@globex.example.com", roles: ["auditor"]})'
+        " { member { id } errors { field code } } }",
+        {},
+    ),
+    "createApiKey": lambda i: (
+        'mutation { createApiKey(input: {name: "k", role: "secret-role", '
+        'scopes: ["order:read"]}) { key errors { field code } } }',
+        {},
+    ),
+}
+
+
+def schema_operations() -> set[str]:
+    schema = graphql.build_schema(str(build_schema()))
+    assert schema.query_type is not None
+    assert schema.mutation_type is not None
+    return set(schema.query_type.fields) | set(schema.mutation_type.fields)
+
+
+def test_the_matrix_covers_every_operation_of_the_schema() -> None:
+    assert set(BY_ID) | set(OTHERS) == schema_operations(), (
+        "add the new operation to BY_ID or OTHERS in this file"
+    )
+
+
+async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
+    shop = await make_shop(slug)
+    clerk = await add_member(shop, f"clerk@{slug}.example.com", ["warehouse-staff"])
+    actor = await principal(shop)
+    with tenant_scope(shop.tenant.id):
+        department = await org.create_department(actor, "secret", f"{slug.title()} Secret Dept")
+        role = await org.create_role(
+            actor, "secret-role", f"{slug.title()} Secret Role", department_id=department.id,
+            permissions=[("order", "read")], inherits=[],
+        )  # fmt: skip
+        issued = await api_keys.create_api_key(
+            await principal(shop), f"{slug.title()} Secret Key", "owner", ["*:*"], expires_at=None
+        )
+        membership = await Membership.get(user_id=clerk.id)
+    ids = Ids(
+        department=gid("Department", department.id),
+        role=gid("Role", role.id),
+        membership=gid("Membership", membership.id),
+        api_key=gid("ApiKey", issued.api_key.id),
+        slug=slug,
+    )
+    markers = [
+        slug,
+        shop.email,
+        f"clerk@{slug}.example.com",
+        f"{slug.title()} Secret",
+        issued.api_key.public_id,
+        str(shop.tenant.id),
+        *(vars(ids)[name] for name in ("department", "role", "membership", "api_key")),
+    ]
+    return shop, ids, markers
+
+
+async def _snapshot(tenant_id: object) -> list[Any]:
+    tenant = await Tenant.get(id=tenant_id)
+    rows: list[Any] = [(tenant.slug, tenant.name, tenant.status, tenant.policy_version)]
+    with tenant_scope(tenant_id):  # type: ignore[arg-type]
+        for model in (Department, Role, Membership, ApiKey, PolicyRule):
+            rows.append(sorted(map(str, await model.all().values())))
+    return rows
+
+
+@pytest.fixture
+async def world(gql: GraphQLClient) -> dict[str, Any]:
+    acme, _, _ = await _seed("acme")
+    globex, b_ids, b_markers = await _seed("globex")
+    token = (await gql.login(acme.email, PASSWORD))["accessToken"]
+    with tenant_scope(acme.tenant.id):
+        key = await api_keys.create_api_key(
+            await principal(acme), "matrix", "owner", ["*:*"], expires_at=None
+        )
+    return {
+        "globex": globex,
+        "ids": b_ids,
+        "markers": b_markers,
+        "callers": {"owner": {"token": token, "tenant": "acme"}, "api_key": {"token": key.key}},
+    }
+
+
+def _answer(body: dict[str, Any]) -> Any:
+    """The part of a response that must not differ between B's id and a missing id."""
+    data = body.get("data") or {}
+    errors = [(e.get("extensions") or {}).get("code") for e in body.get("errors", [])]
+    return data, errors
+
+
+@pytest.mark.parametrize("caller", ["owner", "api_key"])
+async def test_tenant_a_acting_on_tenant_b_ids_gets_not_found_and_changes_nothing(
+    gql: GraphQLClient, world: dict[str, Any], caller: str
+) -> None:
+    credentials = world["callers"][caller]
+    globex: Shop = world["globex"]
+    before = await _snapshot(globex.tenant.id)
+
+    for name, build in BY_ID.items():
+        document, variables = build(world["ids"])
+        response = await gql.post(document, variables, **credentials)
+        body = response.json()
+        payload = body["data"][name]
+        assert payload["errors"][0]["code"] == "NOT_FOUND", (name, body)
+        for marker in world["markers"]:
+            assert marker not in response.text, (name, marker)
+        missing_document, missing_variables = build(missing_ids())
+        missing = (await gql.post(missing_document, missing_variables, **credentials)).json()
+        assert _answer(body) == _answer(missing), name
+
+    assert await _snapshot(globex.tenant.id) == before
+
+
+@pytest.mark.parametrize("caller", ["owner", "api_key"])
+async def test_no_operation_of_tenant_a_reveals_or_changes_anything_of_tenant_b(
+    gql: GraphQLClient, world: dict[str, Any], caller: str
+) -> None:
+    credentials = world["callers"][caller]
+    globex: Shop = world["globex"]
+    before = await _snapshot(globex.tenant.id)
+
+    for name, build in OTHERS.items():
+        document, variables = build(world["ids"])
+        response = await gql.post(document, variables, **credentials)
+        assert response.status_code == 200, (name, response.text)
+        for marker in world["markers"]:
+            assert marker not in response.text, (name, marker, response.text)
+
+    assert await _snapshot(globex.tenant.id) == before
