@@ -15,7 +15,7 @@ from merchantops.db import close_db, init_db, migrate_db
 from merchantops.log import configure_logging
 from merchantops.settings import Settings
 from merchantops.tenants import admin
-from merchantops.tenants.errors import GovernanceError
+from merchantops.tenants.errors import GovernanceError, NotFound
 from merchantops.tenants.models import TenantStatus
 
 T = TypeVar("T")
@@ -159,6 +159,38 @@ def suspend_tenant(slug: Annotated[str, typer.Argument(help="Tenant slug.")]) ->
 def activate_tenant(slug: Annotated[str, typer.Argument(help="Tenant slug.")]) -> None:
     """Reactivate a suspended tenant."""
     _set_status(slug, TenantStatus.ACTIVE)
+
+
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    tenant: Annotated[str, typer.Option(help="Slug of the tenant whose chain to check.")],
+) -> None:
+    """Check a tenant's audit hash chain; exit 1 naming the first broken sequence number."""
+    from merchantops.tenants import audit
+    from merchantops.tenants.models import Tenant
+
+    settings = load_settings()
+
+    async def check() -> audit.ChainReport:
+        found = await Tenant.get_or_none(slug=tenant.strip().lower())
+        if found is None:
+            raise NotFound(f"No tenant with slug '{tenant}'.")
+        return await audit.verify(found.id)
+
+    report = run_with_db(settings, check)
+    if report.ok:
+        typer.echo(f"Audit chain of {tenant} is intact ({report.entries} entries).")
+        return
+    typer.echo(
+        f"Audit chain of {tenant} is broken at sequence {report.first_broken_seq}: "
+        f"{report.reason}.",
+        err=True,
+    )
+    raise typer.Exit(1)
 
 
 @app.command("export-schema")

@@ -21,7 +21,7 @@ from merchantops.db import close_db, init_db, ping_db
 from merchantops.log import get_logger
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
-from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.errors import GovernanceError, InvalidToken
 from merchantops.tenants.principal import Principal
 from merchantops.tenants.tokens import AccessTokenCodec
@@ -83,7 +83,10 @@ class GraphQLEndpoint:
             await JSONResponse(body, status_code=status)(scope, receive, send)
             return
         scope[PRINCIPAL_KEY] = principal
-        with tenant_scope(principal.tenant_id):
+        with (
+            tenant_scope(principal.tenant_id),
+            actor_scope(principal.actor, current_request_id()),
+        ):
             await self.graphql(scope, receive, send)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from merchantops.tenants import audit
 from merchantops.tenants.accounts import (
     invite,
     validate_email,
@@ -62,7 +63,11 @@ async def create_tenant(
             invitation_token = await invite(owner, invitation_ttl)
         with tenant_scope(tenant.id):
             await Membership.create(tenant=tenant, user=owner)
-        await provision(tenant.id, owner)
+            await provision(tenant.id, owner)
+            await audit.record(
+                "tenant.create", "tenant", tenant.id,
+                after={"slug": slug, "name": name, "owner": email},
+            )  # fmt: skip
     return NewTenant(tenant, owner, invitation_token)
 
 
@@ -92,8 +97,18 @@ async def set_tenant_status(slug: str, status: TenantStatus) -> Tenant:
     tenant = await Tenant.get_or_none(slug=slug.strip().lower())
     if tenant is None:
         raise NotFound(f"No tenant with slug '{slug}'.", field="slug")
+    before = {"status": tenant.status.value}
     tenant.status = status
-    await tenant.save(update_fields=["status"])
+    async with in_transaction():
+        await tenant.save(update_fields=["status"])
+        with tenant_scope(tenant.id):
+            await audit.record(
+                "tenant.set_status",
+                "tenant",
+                tenant.id,
+                before=before,
+                after={"status": status.value},
+            )
     return tenant
 
 

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from tortoise.transactions import in_transaction
+
+from merchantops.tenants import audit
 from merchantops.tenants.accounts import validate_name
 from merchantops.tenants.errors import InvalidInput, InvalidToken, NotFound
 from merchantops.tenants.models import ApiKey, Role, Tenant
@@ -83,23 +86,43 @@ async def create_api_key(
     # every scope: nobody hands out rights they do not have.
     require_held(principal, parsed, field="scopes")
     public_id, secret = _new_public_id(), _new_secret()
-    api_key = await ApiKey.create(
-        name=name,
-        public_id=public_id,
-        secret_hash=token_digest(secret),
-        role_slug=role,
-        scopes=[str(scope) for scope in parsed],
-        expires_at=expires_at,
-        created_by_id=principal.user.id if principal.user else None,
-    )
+    async with in_transaction():
+        api_key = await ApiKey.create(
+            name=name,
+            public_id=public_id,
+            secret_hash=token_digest(secret),
+            role_slug=role,
+            scopes=[str(scope) for scope in parsed],
+            expires_at=expires_at,
+            created_by_id=principal.user.id if principal.user else None,
+        )
+        await audit.record("api_key.create", "api_key", api_key.id, after=_snapshot(api_key))
     return IssuedKey(api_key, _compose(public_id, secret))
+
+
+def _snapshot(api_key: ApiKey) -> dict[str, object]:
+    """What the audit trail keeps of a key: never the secret or its hash."""
+    return {
+        "name": api_key.name,
+        "prefix": f"{PREFIX}_{api_key.public_id}",
+        "role": api_key.role_slug,
+        "scopes": list(api_key.scopes),
+        "expires_at": api_key.expires_at,
+        "revoked_at": api_key.revoked_at,
+        "previous_expires_at": api_key.previous_expires_at,
+    }
 
 
 async def revoke_api_key(id: UUID) -> ApiKey:
     api_key = await get_api_key(id)
     if api_key.revoked_at is None:
+        before = _snapshot(api_key)
         api_key.revoked_at = datetime.now(UTC)
-        await api_key.save(update_fields=["revoked_at"])
+        async with in_transaction():
+            await api_key.save(update_fields=["revoked_at"])
+            await audit.record(
+                "api_key.revoke", "api_key", api_key.id, before=before, after=_snapshot(api_key)
+            )
     return api_key
 
 
@@ -110,10 +133,17 @@ async def rotate_api_key(id: UUID, grace: timedelta) -> IssuedKey:
     if api_key.revoked_at is not None:
         raise InvalidInput("A revoked key cannot be rotated; create a new one.", field="id")
     secret = _new_secret()
+    before = _snapshot(api_key)
     api_key.previous_secret_hash = api_key.secret_hash
     api_key.previous_expires_at = datetime.now(UTC) + grace
     api_key.secret_hash = token_digest(secret)
-    await api_key.save(update_fields=["previous_secret_hash", "previous_expires_at", "secret_hash"])
+    async with in_transaction():
+        await api_key.save(
+            update_fields=["previous_secret_hash", "previous_expires_at", "secret_hash"]
+        )
+        await audit.record(
+            "api_key.rotate", "api_key", api_key.id, before=before, after=_snapshot(api_key)
+        )
     return IssuedKey(api_key, _compose(api_key.public_id, secret))
 
 

@@ -12,6 +12,8 @@ from contextvars import ContextVar
 from uuid import UUID
 
 _current_tenant_id: ContextVar[UUID | None] = ContextVar("merchantops_tenant_id", default=None)
+_actor: ContextVar[str] = ContextVar("merchantops_actor", default="system")
+_request_id: ContextVar[str | None] = ContextVar("merchantops_request_id", default=None)
 
 
 class NoTenantInContext(RuntimeError):
@@ -44,4 +46,32 @@ def tenant_scope(tenant_id: UUID | None) -> Iterator[None]:
         _current_tenant_id.reset(token)
 
 
-__all__ = ["NoTenantInContext", "current_tenant_id", "tenant_id_or_none", "tenant_scope"]
+@contextmanager
+def actor_scope(actor: str, request_id: str | None = None) -> Iterator[None]:
+    """Who is acting (`user:<id>`, `api_key:<public id>`, `system`) and for which request."""
+    actor_token = _actor.set(actor)
+    request_token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _actor.reset(actor_token)
+        _request_id.reset(request_token)
+
+
+def current_actor() -> str:
+    return _actor.get()
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+__all__ = [
+    "NoTenantInContext",
+    "actor_scope",
+    "current_actor",
+    "current_request_id",
+    "current_tenant_id",
+    "tenant_id_or_none",
+    "tenant_scope",
+]

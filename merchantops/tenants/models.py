@@ -178,8 +178,30 @@ class Invitation(Model):
         table = "invitation"
 
 
+class AuditEntry(TenantModel):
+    """One link of a tenant's hash-chained audit trail. Never updated, never deleted."""
+
+    id = fields.BigIntField(primary_key=True)
+    seq = fields.BigIntField()
+    actor = fields.CharField(max_length=100)
+    action = fields.CharField(max_length=100)
+    target_type = fields.CharField(max_length=50)
+    target_id = fields.CharField(max_length=100)
+    diff: dict[str, object] = fields.JSONField(default=dict)
+    request_id = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField()
+    prev_hash = fields.CharField(max_length=64)
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "audit_entry"
+        unique_together = (("tenant", "seq"),)
+        indexes = (("tenant_id", "action"), ("tenant_id", "created_at"))
+
+
 __all__ = [
     "ApiKey",
+    "AuditEntry",
     "Department",
     "Invitation",
     "Membership",

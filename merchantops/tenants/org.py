@@ -18,7 +18,7 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from merchantops.tenants import accounts
+from merchantops.tenants import accounts, audit
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.errors import (
     AlreadyExists,
@@ -118,21 +118,46 @@ async def create_department(principal: Principal, slug: str, name: str) -> Depar
     if await Department.exists(slug=slug):
         raise AlreadyExists(f"A department '{slug}' exists already.", field="slug")
     try:
-        return await Department.create(slug=slug, name=name)
+        async with in_transaction():
+            department = await Department.create(slug=slug, name=name)
+            await audit.record(
+                "department.create", "department", department.id, after=_department(department)
+            )
     except IntegrityError as error:
         raise AlreadyExists(f"A department '{slug}' exists already.", field="slug") from error
+    return department
 
 
 async def rename_department(principal: Principal, id: UUID, name: str) -> Department:
     department = await get_department(id)
+    before = _department(department)
     department.name = accounts.validate_name(name)
-    await department.save(update_fields=["name"])
+    async with in_transaction():
+        await department.save(update_fields=["name"])
+        await audit.record(
+            "department.rename", "department", id, before=before, after=_department(department)
+        )
     return department
 
 
 async def delete_department(principal: Principal, id: UUID) -> None:
     department = await get_department(id)
-    await department.delete()
+    async with in_transaction():
+        await department.delete()
+        await audit.record("department.delete", "department", id, before=_department(department))
+
+
+def _department(department: Department) -> dict[str, str]:
+    return {"slug": department.slug, "name": department.name}
+
+
+def _role(policy: TenantPolicy, role: Role) -> dict[str, object]:
+    return {
+        "slug": role.slug,
+        "name": role.name,
+        "permissions": [f"{o}:{a}" for o, a in policy.direct_permissions(role.slug)],
+        "inherits": policy.roles_of(role_subject(role.slug)),
+    }
 
 
 # --- roles ---------------------------------------------------------------------------------
@@ -162,6 +187,7 @@ async def create_role(
         require_held(principal, [*granted, *inherited], field="permissions")
         role = await Role.create(slug=slug, name=name, department=department)
         await _write_role(policy, slug, granted, parents)
+        await audit.record("role.create", "role", role.id, after=_role(policy, role))
     return role
 
 
@@ -186,13 +212,15 @@ async def update_role(
         )
         await _check_parents(policy, role.slug, parents)
         inherited = {p for parent in parents for p in role_permissions(policy, parent)}
-        before = role_permissions(policy, role.slug)
-        require_held(principal, (granted | inherited) - before, field="permissions")
+        held_before = role_permissions(policy, role.slug)
+        require_held(principal, (granted | inherited) - held_before, field="permissions")
+        before = _role(policy, role)
         if name is not None:
             role.name = accounts.validate_name(name)
             await role.save(update_fields=["name"])
         await _clear_role(policy, role.slug, keep_holders=True)
         await _write_role(policy, role.slug, sorted(granted), parents)
+        await audit.record("role.update", "role", role.id, before=before, after=_role(policy, role))
     return role
 
 
@@ -203,8 +231,10 @@ async def delete_role(principal: Principal, id: UUID) -> None:
         raise PermissionDenied(f"'{role.slug}' is a system role and cannot be deleted.", field="id")
     async with in_transaction():
         policy = await load_policy(tenant_id)
+        before = _role(policy, role)
         await _clear_role(policy, role.slug, keep_holders=False)
         await role.delete()
+        await audit.record("role.delete", "role", role.id, before=before)
 
 
 async def _check_parents(policy: TenantPolicy, slug: str, parents: list[str]) -> None:
@@ -269,6 +299,9 @@ async def add_member(
         policy = await load_policy(tenant_id)
         for slug in sorted(set(roles)):
             await _assign(principal, policy, user.id, slug)
+        await audit.record(
+            "member.add", "member", membership.id, after=_member(policy, membership, email)
+        )
     return NewMember(membership, token)
 
 
@@ -280,8 +313,10 @@ async def remove_member(principal: Principal, id: UUID) -> None:
         subject = user_subject(membership.user_id)  # type: ignore[arg-type]
         if OWNER in policy.roles_of(subject):
             _ensure_other_owner(policy, subject)
+        before = _member(policy, membership)
         await policy.enforcer.remove_filtered_named_grouping_policy("g", 0, subject)
         await membership.delete()
+        await audit.record("member.remove", "member", membership.id, before=before)
 
 
 async def assign_role(principal: Principal, membership_id: UUID, slug: str) -> Membership:
@@ -289,7 +324,12 @@ async def assign_role(principal: Principal, membership_id: UUID, slug: str) -> M
     membership = await get_membership(membership_id)
     async with in_transaction():
         policy = await load_policy(tenant_id)
+        before = _member(policy, membership)
         await _assign(principal, policy, membership.user_id, slug)  # type: ignore[arg-type]
+        await audit.record(
+            "member.assign_role", "member", membership.id,
+            before=before, after=_member(policy, membership),
+        )  # fmt: skip
     return membership
 
 
@@ -303,9 +343,14 @@ async def unassign_role(principal: Principal, membership_id: UUID, slug: str) ->
             raise NotFound(f"The member does not hold '{slug}'.", field="role")
         if slug == OWNER:
             _ensure_other_owner(policy, subject)
+        before = _member(policy, membership)
         await policy.enforcer.remove_named_grouping_policy(
             "g", subject, role_subject(slug), policy.domain
         )
+        await audit.record(
+            "member.unassign_role", "member", membership.id,
+            before=before, after=_member(policy, membership),
+        )  # fmt: skip
     return membership
 
 
@@ -314,9 +359,28 @@ async def set_member_department(
 ) -> Membership:
     membership = await get_membership(membership_id)
     department = await get_department(department_id) if department_id else None
+    before = {"department": str(membership.department_id or "")}
     membership.department = department
-    await membership.save(update_fields=["department_id"])
+    async with in_transaction():
+        await membership.save(update_fields=["department_id"])
+        await audit.record(
+            "member.set_department", "member", membership.id,
+            before=before, after={"department": str(membership.department_id or "")},
+        )  # fmt: skip
     return membership
+
+
+def _member(
+    policy: TenantPolicy, membership: Membership, email: str | None = None
+) -> dict[str, object]:
+    snapshot: dict[str, object] = {
+        "user": str(membership.user_id),
+        "department": str(membership.department_id or ""),
+        "roles": policy.roles_of(user_subject(membership.user_id)),  # type: ignore[arg-type]
+    }
+    if email is not None:
+        snapshot["email"] = email
+    return snapshot
 
 
 async def _assign(principal: Principal, policy: TenantPolicy, user_id: UUID, slug: str) -> None:

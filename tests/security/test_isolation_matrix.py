@@ -22,6 +22,7 @@ from merchantops.tenants import api_keys, org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import (
     ApiKey,
+    AuditEntry,
     Department,
     Membership,
     PolicyRule,
@@ -120,6 +121,11 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
     "roles": lambda i: ("{ roles { edges { node { id slug name inherits } } } }", {}),
     "permissionCatalogue": lambda i: ("{ permissionCatalogue { object action } }", {}),
     "apiKeys": lambda i: ("{ apiKeys { edges { node { id name prefix } } } }", {}),
+    "auditLog": lambda i: (
+        "{ auditLog { edges { node { actor action targetId diff } } } }",
+        {},
+    ),
+    "auditChain": lambda i: ("{ auditChain { ok entries } }", {}),
     "login": lambda i: (
         'mutation { login(input: {email: "owner@globex.example.com", password: "guess-1234"})'
         " { session { accessToken } errors { code } } }",
@@ -219,7 +225,7 @@ async def _snapshot(tenant_id: object) -> list[Any]:
     tenant = await Tenant.get(id=tenant_id)
     rows: list[Any] = [(tenant.slug, tenant.name, tenant.status, tenant.policy_version)]
     with tenant_scope(tenant_id):  # type: ignore[arg-type]
-        for model in (Department, Role, Membership, ApiKey, PolicyRule):
+        for model in (Department, Role, Membership, ApiKey, PolicyRule, AuditEntry):
             rows.append(sorted(map(str, await model.all().values())))
     return rows
 

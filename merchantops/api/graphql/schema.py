@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 
 from merchantops.api.graphql.api_keys.mutations import ApiKeyMutation
 from merchantops.api.graphql.api_keys.queries import ApiKeyQuery
+from merchantops.api.graphql.audit.queries import AuditQuery
 from merchantops.api.graphql.core.errors import is_expected
 from merchantops.api.graphql.identity.mutations import IdentityMutation
 from merchantops.api.graphql.identity.queries import IdentityQuery
@@ -25,7 +26,7 @@ logger = get_logger(__name__)
 
 
 @strawberry.type
-class Query(IdentityQuery, OrgQuery, ApiKeyQuery):
+class Query(IdentityQuery, OrgQuery, ApiKeyQuery, AuditQuery):
     pass
 
 

@@ -17,6 +17,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import ApiError
 from merchantops.log import get_logger
+from merchantops.tenants import audit
 from merchantops.tenants.permissions import Permission
 
 logger = get_logger(__name__)
@@ -27,7 +28,7 @@ class Requirement(BasePermission):
 
     description = ""
 
-    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         self.check(info)
         return True
 
@@ -82,8 +83,24 @@ class TenantPermission(Requirement):
                 "TENANT_REQUIRED", "Name the tenant to act in with the 'X-Tenant: <slug>' header."
             )
         if not principal.allows(self.obj, self.action):
-            logger.info("permission.denied", actor=principal.actor, permission=self.description)
             raise ApiError("FORBIDDEN", f"You lack the permission '{self.description}'.")
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        try:
+            self.check(info)
+        except ApiError as refusal:
+            if refusal.code == "FORBIDDEN":
+                # Denials inside a tenant are part of its audit trail (own transaction: the
+                # refused operation writes nothing else).
+                logger.info("permission.denied", permission=self.description)
+                await audit.record(
+                    "permission.denied",
+                    "operation",
+                    info.field_name,
+                    after={"permission": self.description},
+                )
+            raise
+        return True
 
 
 PUBLIC = Public()

@@ -1,0 +1,1 @@
+"""The audit trail: paging and filtering entries, verifying the hash chain."""

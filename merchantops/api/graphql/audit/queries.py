@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from merchantops.api.graphql.audit.types import AuditChainReport, AuditEntryNode, AuditLogFilter
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.tenants import audit
+from merchantops.tenants.models import AuditEntry
+
+READ = TenantPermission("audit_log", "read")
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(extensions=[requires(READ)], description="The audit trail, newest first.")
+    async def audit_log(
+        self,
+        info: Info,
+        filter: AuditLogFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[AuditEntryNode]:
+        entries = AuditEntry.all()
+        if filter is not None:
+            criteria = {
+                "action": filter.action,
+                "actor": filter.actor,
+                "target_type": filter.target_type,
+                "target_id": filter.target_id,
+                "created_at__gte": filter.since,
+                "created_at__lt": filter.until,
+            }
+            entries = entries.filter(**{k: v for k, v in criteria.items() if v is not None})
+        return await paginate(
+            entries.order_by("-seq"),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            to_node=AuditEntryNode.from_model,
+        )
+
+    @strawberry.field(
+        extensions=[requires(READ)],
+        description="Verify the hash chain: the first altered, missing or reordered entry.",
+    )
+    async def audit_chain(self, info: Info) -> AuditChainReport:
+        tenant_id = info.context.principal.tenant_id
+        assert tenant_id is not None
+        return AuditChainReport.from_report(await audit.verify(tenant_id))
+
+
+__all__ = ["AuditQuery"]

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Self
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from merchantops.tenants import models
+from merchantops.tenants.audit import ChainReport
+
+
+@strawberry.type(name="AuditEntry")
+class AuditEntryNode(relay.Node):
+    id: relay.NodeID[str]
+    seq: int = strawberry.field(description="Position in the tenant's chain, from 1.")
+    actor: str = strawberry.field(description="user:<id>, api_key:<public id> or system.")
+    action: str
+    target_type: str
+    target_id: str
+    diff: JSON = strawberry.field(description="{before, after}: only the fields that changed.")
+    request_id: str | None
+    created_at: datetime
+    hash: str
+
+    @classmethod
+    def from_model(cls, entry: models.AuditEntry) -> Self:
+        diff: Any = entry.diff
+        return cls(
+            id=str(entry.id),
+            seq=entry.seq,
+            actor=entry.actor,
+            action=entry.action,
+            target_type=entry.target_type,
+            target_id=entry.target_id,
+            diff=diff,
+            request_id=entry.request_id,
+            created_at=entry.created_at,
+            hash=entry.hash,
+        )
+
+
+@strawberry.input
+class AuditLogFilter:
+    action: str | None = None
+    actor: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@strawberry.type
+class AuditChainReport:
+    ok: bool
+    entries: int = strawberry.field(description="Entries checked.")
+    first_broken_seq: int | None = strawberry.field(
+        description="The first sequence number that is altered, missing or out of order."
+    )
+    reason: str | None
+
+    @classmethod
+    def from_report(cls, report: ChainReport) -> Self:
+        return cls(
+            ok=report.ok,
+            entries=report.entries,
+            first_broken_seq=report.first_broken_seq,
+            reason=report.reason,
+        )
+
+
+__all__ = ["AuditChainReport", "AuditEntryNode", "AuditLogFilter"]
