@@ -83,6 +83,24 @@ def serve(
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
 
 
+@app.command()
+def worker() -> None:
+    """Run the arq worker: background jobs and the schedule (needs REDIS_URL)."""
+    from arq.worker import run_worker
+
+    from merchantops.workers.arq_worker import worker_settings
+
+    settings = load_settings()
+    configure_logging(json=settings.is_production)
+    if not settings.redis_url:
+        typer.echo(
+            "merchantops: REDIS_URL is not set; without it jobs run inside `merchantops serve`.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    run_worker(worker_settings(settings))
+
+
 @app.command("migrate")
 def migrate_command() -> None:
     """Apply every committed database migration."""

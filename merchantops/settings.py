@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     graphiql: bool | None = None
     introspection: bool | None = None
 
+    job_max_tries: int = Field(default=5, ge=1, le=25)
+    job_retry_base_seconds: float = Field(default=2.0, ge=0.0, le=3600)
+    job_timeout_seconds: int = Field(default=60, ge=1, le=3600)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0.0, le=60)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0.0, le=60)
+    webhook_allow_private_targets: bool | None = None
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
@@ -53,6 +60,12 @@ class Settings(BaseSettings):
     @property
     def introspection_enabled(self) -> bool:
         return (not self.is_production) if self.introspection is None else self.introspection
+
+    @property
+    def webhooks_may_target_private_addresses(self) -> bool:
+        if self.webhook_allow_private_targets is None:
+            return self.environment is Environment.DEVELOPMENT
+        return self.webhook_allow_private_targets
 
     @property
     def tortoise_db_url(self) -> str:

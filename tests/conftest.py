@@ -24,6 +24,8 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from merchantops.api.app import create_app
 from merchantops.db import close_db, init_db, migrate_db
 from merchantops.settings import Environment, Settings
+from merchantops.workers.embedding import Background, in_process
+from merchantops.workers.inprocess import InProcessQueue
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 T = TypeVar("T")
@@ -116,12 +118,22 @@ def settings(db: str) -> Settings:
         environment=Environment.TEST,
         database_url=db,
         secret_key=TEST_SECRET,
+        job_retry_base_seconds=0.01,
+        webhook_allow_private_targets=True,
     )
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, manage_db=False)
+async def jobs(settings: Settings) -> AsyncIterator[InProcessQueue]:
+    """The in-process job queue the test app uses; `await jobs.drain()` waits for its work."""
+    queue = in_process(settings)
+    yield queue
+    await queue.close()
+
+
+@pytest.fixture
+async def client(settings: Settings, jobs: InProcessQueue) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, manage_db=False, background=Background(queue=jobs))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http

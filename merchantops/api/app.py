@@ -25,6 +25,8 @@ from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.errors import GovernanceError, InvalidToken
 from merchantops.tenants.principal import Principal
 from merchantops.tenants.tokens import AccessTokenCodec
+from merchantops.workers import embedding as workers
+from merchantops.workers.embedding import Background
 
 logger = get_logger(__name__)
 PRINCIPAL_KEY = "merchantops.principal"
@@ -39,6 +41,7 @@ class _GraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.authenticator = authenticator
+        self.background: Background | None = None
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         return Context(
@@ -47,6 +50,7 @@ class _GraphQL(GraphQL[Context, None]):
             request_id=current_request_id(),
             settings=self.settings,
             authenticator=self.authenticator,
+            queue=self.background.queue if self.background else None,
         )
 
 
@@ -103,21 +107,36 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
-    """Build the app; `manage_db=False` leaves the ORM to the caller (tests, embedding)."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    manage_db: bool = True,
+    background: Background | None = None,
+) -> Starlette:
+    """Build the app.
+
+    `manage_db=False` leaves the ORM to the caller; a given `background` is used instead of
+    starting the job machinery at start-up (tests, embedding).
+    """
     settings = settings or Settings()
+    endpoint = GraphQLEndpoint(settings)
+    endpoint.graphql.background = background
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await init_db(settings.tortoise_db_url)
+        started = None if background is not None else await workers.start(settings)
+        if started is not None:
+            endpoint.graphql.background = started
         try:
             yield
         finally:
+            if started is not None:
+                await started.stop()
             if manage_db:
                 await close_db()
 
-    endpoint = GraphQLEndpoint(settings)
     return Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST"]),

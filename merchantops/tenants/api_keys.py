@@ -20,7 +20,7 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
-from merchantops.tenants import audit
+from merchantops.tenants import audit, outbox
 from merchantops.tenants.accounts import validate_name
 from merchantops.tenants.errors import InvalidInput, InvalidToken, NotFound
 from merchantops.tenants.models import ApiKey, Role, Tenant
@@ -97,6 +97,7 @@ async def create_api_key(
             created_by_id=principal.user.id if principal.user else None,
         )
         await audit.record("api_key.create", "api_key", api_key.id, after=_snapshot(api_key))
+        await outbox.emit("api_key.created", {"id": str(api_key.id), **_snapshot(api_key)})
     return IssuedKey(api_key, _compose(public_id, secret))
 
 
@@ -123,6 +124,7 @@ async def revoke_api_key(id: UUID) -> ApiKey:
             await audit.record(
                 "api_key.revoke", "api_key", api_key.id, before=before, after=_snapshot(api_key)
             )
+            await outbox.emit("api_key.revoked", {"id": str(api_key.id), **_snapshot(api_key)})
     return api_key
 
 

@@ -199,12 +199,61 @@ class AuditEntry(TenantModel):
         indexes = (("tenant_id", "action"), ("tenant_id", "created_at"))
 
 
+class OutboxEvent(TenantModel):
+    """A domain event written in the transaction of its state change, relayed to the queue."""
+
+    id = fields.UUIDField(primary_key=True)
+    type = fields.CharField(max_length=100)
+    payload: dict[str, object] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    dispatched_at = fields.DatetimeField(null=True)
+    relay_attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+
+    class Meta:
+        table = "outbox_event"
+        indexes = (("dispatched_at", "created_at"),)
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    DEAD = "dead"
+
+
+class JobRecord(TenantModel):
+    """What a background job is doing, for GraphQL. Dead jobs form the dead-letter list."""
+
+    id = fields.UUIDField(primary_key=True)
+    key = fields.CharField(max_length=200, description="Idempotency key, e.g. event:<id>")
+    name = fields.CharField(max_length=100)
+    payload: dict[str, object] = fields.JSONField(default=dict)
+    status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.QUEUED)
+    attempts = fields.IntField(default=0)
+    runs = fields.IntField(default=0, description="Bumped by each replay")
+    progress_done = fields.IntField(default=0)
+    progress_total = fields.IntField(null=True)
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "job_record"
+        unique_together = (("tenant", "key"),)
+        indexes = (("tenant_id", "status"),)
+
+
 __all__ = [
     "ApiKey",
     "AuditEntry",
     "Department",
     "Invitation",
+    "JobRecord",
+    "JobStatus",
     "Membership",
+    "OutboxEvent",
     "PolicyRule",
     "RefreshToken",
     "Role",

@@ -18,7 +18,7 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from merchantops.tenants import accounts, audit
+from merchantops.tenants import accounts, audit, outbox
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.errors import (
     AlreadyExists,
@@ -123,6 +123,9 @@ async def create_department(principal: Principal, slug: str, name: str) -> Depar
             await audit.record(
                 "department.create", "department", department.id, after=_department(department)
             )
+            await outbox.emit(
+                "department.created", {"id": str(department.id), **_department(department)}
+            )
     except IntegrityError as error:
         raise AlreadyExists(f"A department '{slug}' exists already.", field="slug") from error
     return department
@@ -188,6 +191,7 @@ async def create_role(
         role = await Role.create(slug=slug, name=name, department=department)
         await _write_role(policy, slug, granted, parents)
         await audit.record("role.create", "role", role.id, after=_role(policy, role))
+        await outbox.emit("role.changed", {"id": str(role.id), **_role(policy, role)})
     return role
 
 
@@ -221,6 +225,7 @@ async def update_role(
         await _clear_role(policy, role.slug, keep_holders=True)
         await _write_role(policy, role.slug, sorted(granted), parents)
         await audit.record("role.update", "role", role.id, before=before, after=_role(policy, role))
+        await outbox.emit("role.changed", {"id": str(role.id), **_role(policy, role)})
     return role
 
 
@@ -235,6 +240,7 @@ async def delete_role(principal: Principal, id: UUID) -> None:
         await _clear_role(policy, role.slug, keep_holders=False)
         await role.delete()
         await audit.record("role.delete", "role", role.id, before=before)
+        await outbox.emit("role.changed", {"id": str(role.id), "deleted": True, **before})
 
 
 async def _check_parents(policy: TenantPolicy, slug: str, parents: list[str]) -> None:
@@ -302,6 +308,7 @@ async def add_member(
         await audit.record(
             "member.add", "member", membership.id, after=_member(policy, membership, email)
         )
+        await outbox.emit("member.added", {"id": str(membership.id), **_member(policy, membership)})
     return NewMember(membership, token)
 
 
@@ -317,6 +324,7 @@ async def remove_member(principal: Principal, id: UUID) -> None:
         await policy.enforcer.remove_filtered_named_grouping_policy("g", 0, subject)
         await membership.delete()
         await audit.record("member.remove", "member", membership.id, before=before)
+        await outbox.emit("member.removed", {"id": str(membership.id), **before})
 
 
 async def assign_role(principal: Principal, membership_id: UUID, slug: str) -> Membership:

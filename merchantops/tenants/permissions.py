@@ -21,6 +21,8 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "role": (READ, WRITE),
     "api_key": (READ, WRITE),
     "audit_log": (READ,),
+    "webhook": (READ, WRITE),
+    "job": (READ, WRITE),
     # business areas
     "rule_set": (READ, WRITE, APPROVE),
     "risk_alert": (READ, WRITE),

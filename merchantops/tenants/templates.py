@@ -48,8 +48,8 @@ DEPARTMENTS = (
     DepartmentTemplate(
         "technology",
         "Technology",
-        staff=_r("api_key", "rule_set", "product"),
-        managers=_rw("api_key"),
+        staff=_r("api_key", "rule_set", "product", "webhook", "job"),
+        managers=_rw("api_key", "webhook", "job"),
     ),
     DepartmentTemplate(
         "customer-service",
@@ -104,7 +104,8 @@ def default_roles() -> list[RoleTemplate]:
         RoleTemplate(
             ADMIN,
             "Administrator",
-            permissions=_rw("tenant", "member", "department", "role", "api_key") + _r("audit_log"),
+            permissions=_rw("tenant", "member", "department", "role", "api_key", "webhook", "job")
+            + _r("audit_log"),
         ),
         RoleTemplate(AUDITOR, "Auditor", permissions=((WILDCARD, READ),)),
         RoleTemplate(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+
 from tortoise import Tortoise
 from tortoise.migrations.autodetector import MigrationAutodetector
+from tortoise.models import Model
 
-from merchantops.db import APP_LABEL, tortoise_config
+from merchantops.db import APP_LABEL, MODEL_MODULES, tortoise_config
 
 
 async def test_models_have_no_changes_missing_from_the_committed_migrations(db: str) -> None:
@@ -26,3 +29,14 @@ async def test_migrated_database_has_every_model_table(db: str) -> None:
         # a SELECT on each table proves it exists with the columns the model expects
         columns = ", ".join(f'"{column}"' for column in model._meta.db_fields)
         await connection.execute_query(f'SELECT {columns} FROM "{model._meta.db_table}" LIMIT 1')
+
+
+def test_model_docstrings_hold_no_semicolons() -> None:
+    # Docstrings become table comments, and tortoise's SQLite migrator splits SQL on ";".
+    offenders = [
+        f"{module}.{name}"
+        for module in MODEL_MODULES
+        for name, value in vars(importlib.import_module(module)).items()
+        if isinstance(value, type) and issubclass(value, Model) and ";" in (value.__doc__ or "")
+    ]
+    assert offenders == []

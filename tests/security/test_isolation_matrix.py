@@ -18,13 +18,18 @@ import graphql
 import pytest
 
 from merchantops.api.graphql.schema import build_schema
+from merchantops.domain.webhooks import service as webhooks
+from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
 from merchantops.tenants import api_keys, org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import (
     ApiKey,
     AuditEntry,
     Department,
+    JobRecord,
+    JobStatus,
     Membership,
+    OutboxEvent,
     PolicyRule,
     Role,
     Tenant,
@@ -39,6 +44,8 @@ class Ids:
     role: str
     membership: str
     api_key: str
+    webhook: str
+    job: str
     slug: str
 
 
@@ -52,6 +59,8 @@ def missing_ids() -> Ids:
         role=gid("Role", uuid.uuid4()),
         membership=gid("Membership", uuid.uuid4()),
         api_key=gid("ApiKey", uuid.uuid4()),
+        webhook=gid("WebhookSubscription", uuid.uuid4()),
+        job=gid("Job", uuid.uuid4()),
         slug="no-such-tenant",
     )
 
@@ -104,6 +113,16 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         "{ key errors { field code message } } }",
         {"id": i.api_key},
     ),
+    "deleteWebhookSubscription": lambda i: (
+        "mutation($id: ID!) { deleteWebhookSubscription(input: {id: $id}) "
+        "{ deletedId errors { field code message } } }",
+        {"id": i.webhook},
+    ),
+    "replayJob": lambda i: (
+        "mutation($id: ID!) { replayJob(input: {id: $id}) "
+        "{ job { id } errors { field code message } } }",
+        {"id": i.job},
+    ),
     "revokeApiKey": lambda i: (
         "mutation($id: ID!) { revokeApiKey(input: {id: $id}) "
         "{ apiKey { id } errors { field code message } } }",
@@ -126,6 +145,21 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         {},
     ),
     "auditChain": lambda i: ("{ auditChain { ok entries } }", {}),
+    "webhookEventTypes": lambda i: ("{ webhookEventTypes }", {}),
+    "webhookSubscriptions": lambda i: (
+        "{ webhookSubscriptions { edges { node { id url eventTypes } } } }",
+        {},
+    ),
+    "webhookDeliveries": lambda i: (
+        "{ webhookDeliveries { edges { node { id eventId attemptLog { statusCode } } } } }",
+        {},
+    ),
+    "jobs": lambda i: ("{ jobs { edges { node { id key name lastError } } } }", {}),
+    "createWebhookSubscription": lambda i: (
+        'mutation { createWebhookSubscription(input: {url: "https://globex.example.com/hook", '
+        'eventTypes: ["*"]}) { subscription { id } errors { field code } } }',
+        {},
+    ),
     "login": lambda i: (
         'mutation { login(input: {email: "owner@globex.example.com", password: "guess-1234"})'
         " { session { accessToken } errors { code } } }",
@@ -202,11 +236,19 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
             await principal(shop), f"{slug.title()} Secret Key", "owner", ["*:*"], expires_at=None
         )
         membership = await Membership.get(user_id=clerk.id)
+        subscription = await webhooks.subscribe(
+            f"http://127.0.0.1:9/{slug}-secret-hook", ["*"], allow_private=True
+        )
+        job = await JobRecord.create(
+            key=f"{slug}-secret-job", name="process_event", status=JobStatus.DEAD
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
         membership=gid("Membership", membership.id),
         api_key=gid("ApiKey", issued.api_key.id),
+        webhook=gid("WebhookSubscription", subscription.id),
+        job=gid("Job", job.id),
         slug=slug,
     )
     markers = [
@@ -216,7 +258,11 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         f"{slug.title()} Secret",
         issued.api_key.public_id,
         str(shop.tenant.id),
-        *(vars(ids)[name] for name in ("department", "role", "membership", "api_key")),
+        f"{slug}-secret",
+        *(
+            vars(ids)[name]
+            for name in ("department", "role", "membership", "api_key", "webhook", "job")
+        ),
     ]
     return shop, ids, markers
 
@@ -225,7 +271,10 @@ async def _snapshot(tenant_id: object) -> list[Any]:
     tenant = await Tenant.get(id=tenant_id)
     rows: list[Any] = [(tenant.slug, tenant.name, tenant.status, tenant.policy_version)]
     with tenant_scope(tenant_id):  # type: ignore[arg-type]
-        for model in (Department, Role, Membership, ApiKey, PolicyRule, AuditEntry):
+        for model in (
+            Department, Role, Membership, ApiKey, PolicyRule, AuditEntry,
+            WebhookSubscription, WebhookDelivery, JobRecord, OutboxEvent,
+        ):  # fmt: skip
             rows.append(sorted(map(str, await model.all().values())))
     return rows
 

@@ -7,6 +7,7 @@ from merchantops.cli import app
 
 COMMANDS = [
     "serve",
+    "worker",
     "migrate",
     "makemigrations",
     "create-user",
@@ -14,6 +15,7 @@ COMMANDS = [
     "suspend-tenant",
     "activate-tenant",
     "export-schema",
+    "audit",
 ]
 
 

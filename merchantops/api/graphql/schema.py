@@ -16,8 +16,11 @@ from merchantops.api.graphql.audit.queries import AuditQuery
 from merchantops.api.graphql.core.errors import is_expected
 from merchantops.api.graphql.identity.mutations import IdentityMutation
 from merchantops.api.graphql.identity.queries import IdentityQuery
+from merchantops.api.graphql.jobs.schema import JobMutation, JobQuery
 from merchantops.api.graphql.org.mutations import OrgMutation
 from merchantops.api.graphql.org.queries import OrgQuery
+from merchantops.api.graphql.webhooks.mutations import WebhookMutation
+from merchantops.api.graphql.webhooks.queries import WebhookQuery
 from merchantops.api.request_id import current_request_id
 from merchantops.log import get_logger
 from merchantops.settings import Settings
@@ -26,12 +29,12 @@ logger = get_logger(__name__)
 
 
 @strawberry.type
-class Query(IdentityQuery, OrgQuery, ApiKeyQuery, AuditQuery):
+class Query(IdentityQuery, OrgQuery, ApiKeyQuery, AuditQuery, WebhookQuery, JobQuery):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutation, OrgMutation, ApiKeyMutation):
+class Mutation(IdentityMutation, OrgMutation, ApiKeyMutation, WebhookMutation, JobMutation):
     pass
 
 

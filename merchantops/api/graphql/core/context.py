@@ -8,6 +8,7 @@ from strawberry.types import Info as StrawberryInfo
 from merchantops.api.graphql.core.loaders import Loaders
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
+from merchantops.tenants.jobs import JobQueue
 from merchantops.tenants.principal import Principal
 from merchantops.tenants.rbac import TenantPolicy, load_policy
 
@@ -22,11 +23,16 @@ class Context:
     request_id: str
     settings: Settings
     authenticator: Authenticator
+    queue: JobQueue | None = None
     loaders: Loaders = field(default_factory=Loaders)
     policy: TenantPolicy | None = None
 
     def __post_init__(self) -> None:
         self.policy = self.principal.policy
+
+    def require_queue(self) -> JobQueue:
+        assert self.queue is not None, "the app was built without background jobs"
+        return self.queue
 
     def require_policy(self) -> TenantPolicy:
         assert self.policy is not None, "a tenant field resolved outside a tenant request"

@@ -9,6 +9,7 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from merchantops.domain.webhooks.models import WebhookAttempt
 from merchantops.tenants.models import Department, Tenant, User
 
 M = TypeVar("M", bound=Model)
@@ -24,11 +25,24 @@ def by_id(model: type[M]) -> DataLoader[UUID, M | None]:
     return DataLoader(load_fn=load)
 
 
+def grouped_by(model: type[M], field: str, order: str) -> DataLoader[UUID, list[M]]:
+    """Batch loads of the `model` rows whose `field` is each given key, in `order`."""
+
+    async def load(keys: Sequence[UUID]) -> list[list[M]]:
+        groups: dict[Any, list[M]] = {key: [] for key in keys}
+        for row in await model.filter(**{f"{field}__in": list(keys)}).order_by(order):
+            groups[getattr(row, field)].append(row)
+        return [groups[key] for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
 class Loaders:
     def __init__(self) -> None:
         self.user = by_id(User)
         self.tenant = by_id(Tenant)
         self.department = by_id(Department)
+        self.webhook_attempts = grouped_by(WebhookAttempt, "delivery_id", "number")
 
 
 __all__ = ["Loaders", "by_id"]

@@ -1,0 +1,1 @@
+"""Background jobs: status and progress, the dead-letter list, replay."""

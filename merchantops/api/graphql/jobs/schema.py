@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.errors import UserError, user_errors
+from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.tenants import jobs, models
+from merchantops.tenants.errors import GovernanceError
+
+
+@strawberry.enum(name="JobStatus")
+class JobStatus(Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    DEAD = "dead"
+
+
+@strawberry.type(name="Job")
+class JobNode(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    key: str = strawberry.field(description="Idempotency key: the job runs once per key.")
+    status: JobStatus
+    attempts: int
+    progress_done: int
+    progress_total: int | None
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, record: models.JobRecord) -> Self:
+        return cls(
+            id=str(record.id),
+            name=record.name,
+            key=record.key,
+            status=JobStatus(record.status.value),
+            attempts=record.attempts,
+            progress_done=record.progress_done,
+            progress_total=record.progress_total,
+            last_error=record.last_error,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
+
+
+@strawberry.input
+class ReplayJobInput:
+    id: strawberry.ID
+
+
+@strawberry.type
+class JobPayload:
+    job: JobNode | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class JobQuery:
+    @strawberry.field(
+        extensions=[requires(TenantPermission("job", "read"))],
+        description="Background jobs, newest first; status DEAD is the dead-letter list.",
+    )
+    async def jobs(
+        self,
+        info: Info,
+        status: JobStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[JobNode]:
+        records = models.JobRecord.all()
+        if status is not None:
+            records = records.filter(status=status.value)
+        return await paginate(
+            records.order_by("-created_at", "id"),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            to_node=JobNode.from_model,
+        )
+
+
+@strawberry.type
+class JobMutation:
+    @strawberry.mutation(
+        extensions=[requires(TenantPermission("job", "write"))],
+        description="Run a dead job again from its first try.",
+    )
+    async def replay_job(self, info: Info, input: ReplayJobInput) -> JobPayload:
+        try:
+            record = await jobs.replay(decode_id(input.id, "Job"), info.context.require_queue())
+        except GovernanceError as error:
+            return JobPayload(errors=user_errors(error))
+        return JobPayload(job=JobNode.from_model(record))
+
+
+__all__ = ["JobMutation", "JobQuery"]

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.api.graphql.webhooks.types import DeliveryNode, DeliveryStatus, SubscriptionNode
+from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
+from merchantops.tenants.outbox import EVENT_TYPES
+
+READ = TenantPermission("webhook", "read")
+
+
+@strawberry.type
+class WebhookQuery:
+    @strawberry.field(extensions=[requires(READ)], description="Event types one can subscribe to.")
+    def webhook_event_types(self) -> list[str]:
+        return sorted(EVENT_TYPES)
+
+    @strawberry.field(
+        extensions=[requires(READ)], description="Active subscriptions, oldest first."
+    )
+    async def webhook_subscriptions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[SubscriptionNode]:
+        return await paginate(
+            WebhookSubscription.filter(active=True).order_by("created_at", "id"),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            to_node=SubscriptionNode.from_model,
+        )
+
+    @strawberry.field(extensions=[requires(READ)], description="Deliveries, newest first.")
+    async def webhook_deliveries(
+        self,
+        info: Info,
+        status: DeliveryStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[DeliveryNode]:
+        deliveries = WebhookDelivery.all()
+        if status is not None:
+            deliveries = deliveries.filter(status=status.value)
+        return await paginate(
+            deliveries.order_by("-created_at", "id"),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            to_node=DeliveryNode.from_model,
+        )
+
+
+__all__ = ["WebhookQuery"]

@@ -1,0 +1,1 @@
+"""Signed webhooks: partners subscribe URLs to event types; deliveries are signed and retried."""

@@ -1,0 +1,65 @@
+"""The transactional outbox: events leave the database only through here.
+
+A service calls `emit` inside the transaction of its state change, so the change and its event
+commit together or not at all. A relay (in `workers/`) later hands pending events to the job
+queue under the idempotency key `event:<id>`; if the hand-over fails, the event stays pending
+and the next pass retries it, and if it succeeded but was not marked, the queue refuses the
+duplicate key. No crash and no queue outage loses an event or delivers it twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from merchantops.tenants.audit import canonical_json
+from merchantops.tenants.context import current_tenant_id
+from merchantops.tenants.models import OutboxEvent
+
+# Event types partners can subscribe to; each area adds its own.
+EVENT_TYPES: set[str] = {
+    "member.added",
+    "member.removed",
+    "role.changed",
+    "api_key.created",
+    "api_key.revoked",
+    "department.created",
+}
+
+
+async def emit(event_type: str, payload: Mapping[str, Any]) -> OutboxEvent:
+    """Record an event of the tenant in context, in the caller's transaction."""
+    if event_type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {event_type!r}; add it to EVENT_TYPES")
+    return await OutboxEvent.create(
+        tenant_id=current_tenant_id("OutboxEvent"),
+        type=event_type,
+        payload=json.loads(canonical_json(dict(payload))),
+    )
+
+
+async def pending(limit: int) -> list[OutboxEvent]:
+    """The oldest undispatched events of every tenant: the relay's work list."""
+    return list(
+        await OutboxEvent.unscoped()
+        .filter(dispatched_at__isnull=True)
+        .order_by("created_at")
+        .limit(limit)
+    )
+
+
+async def mark_dispatched(event: OutboxEvent) -> None:
+    await OutboxEvent.unscoped().filter(id=event.id).update(dispatched_at=datetime.now(UTC))
+
+
+async def mark_failed(event: OutboxEvent, error: str) -> None:
+    await (
+        OutboxEvent.unscoped()
+        .filter(id=event.id)
+        .update(relay_attempts=event.relay_attempts + 1, last_error=error[:2000])
+    )
+
+
+__all__ = ["EVENT_TYPES", "emit", "mark_dispatched", "mark_failed", "pending"]

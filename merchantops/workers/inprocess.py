@@ -1,0 +1,102 @@
+"""The embedded runner: the same jobs and schedule inside the API process, without Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from merchantops.log import get_logger
+from merchantops.tenants.jobs import JobFunction, RetryLater, RetryPolicy, execute
+from merchantops.workers.relay import relay_outbox
+
+logger = get_logger(__name__)
+
+
+class InProcessQueue:
+    """Runs each queued job as an asyncio task, retrying with the policy's backoff."""
+
+    def __init__(self, registry: Mapping[str, JobFunction], policy: RetryPolicy) -> None:
+        self.registry = registry
+        self.policy = policy
+        self._pending: set[tuple[str, int]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def enqueue(
+        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+    ) -> bool:
+        if (key, run) in self._pending:
+            return False
+        self._pending.add((key, run))
+        task = asyncio.create_task(self._run(name, key, tenant_id, dict(payload), run))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def _run(
+        self, name: str, key: str, tenant_id: UUID, payload: dict[str, Any], run: int
+    ) -> None:
+        attempt = 1
+        try:
+            while True:
+                try:
+                    await execute(
+                        self.registry,
+                        name,
+                        key=key,
+                        tenant_id=tenant_id,
+                        payload=payload,
+                        attempt=attempt,
+                        queue=self,
+                        policy=self.policy,
+                    )
+                    return
+                except RetryLater as later:
+                    await asyncio.sleep(later.defer_seconds)
+                    attempt += 1
+        except Exception:
+            logger.exception("job.crashed", job=name, key=key)
+        finally:
+            self._pending.discard((key, run))
+
+    async def drain(self) -> None:
+        """Wait until no job is running or waiting for a retry (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+class InProcessRunner:
+    """The queue plus the schedule: relays the outbox every `poll_seconds`."""
+
+    def __init__(self, queue: InProcessQueue, poll_seconds: float) -> None:
+        self.queue = queue
+        self.poll_seconds = poll_seconds
+        self._loop: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._loop = asyncio.create_task(self._relay_forever())
+
+    async def _relay_forever(self) -> None:
+        while True:
+            try:
+                await relay_outbox(self.queue)
+            except Exception:
+                logger.exception("outbox.relay_crashed")
+            await asyncio.sleep(self.poll_seconds)
+
+    async def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+        await self.queue.close()
+
+
+__all__ = ["InProcessQueue", "InProcessRunner"]
