@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -97,10 +98,8 @@ async def _truncate_all() -> None:
         )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def db(request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    """An empty, migrated database of each backend, with the ORM initialised on it."""
-    url: str = request.getfixturevalue(f"{request.param}_url")
+@asynccontextmanager
+async def _opened(url: str) -> AsyncIterator[str]:
     # tortoise caches compiled INSERT/DELETE SQL per table name, not per dialect; both backends
     # share this process, so start each test from an empty cache.
     EXECUTOR_CACHE.clear()
@@ -112,15 +111,34 @@ async def db(request: pytest.FixtureRequest) -> AsyncIterator[str]:
         await close_db()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def db(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """An empty, migrated database of each backend, with the ORM initialised on it."""
+    async with _opened(request.getfixturevalue(f"{request.param}_url")) as url:
+        yield url
+
+
 @pytest.fixture
-def settings(db: str) -> Settings:
+async def pg_db(postgres_url: str) -> AsyncIterator[str]:
+    """Like `db`, PostgreSQL only: for tests where several processes share the database."""
+    async with _opened(postgres_url) as url:
+        yield url
+
+
+def make_settings(db_url: str, **overrides: Any) -> Settings:
     return Settings(
         environment=Environment.TEST,
-        database_url=db,
+        database_url=db_url,
         secret_key=TEST_SECRET,
         job_retry_base_seconds=0.01,
         webhook_allow_private_targets=True,
+        **overrides,
     )
+
+
+@pytest.fixture
+def settings(db: str) -> Settings:
+    return make_settings(db)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from arq.worker import func
 from merchantops.db import close_db, init_db
 from merchantops.log import get_logger
 from merchantops.settings import Settings
-from merchantops.tenants.jobs import RetryLater, execute
+from merchantops.tenants.jobs import JobFunction, RetryLater, execute
 from merchantops.workers.registry import build_registry, retry_policy
 from merchantops.workers.relay import relay_outbox
 
@@ -74,20 +74,30 @@ async def relay(ctx: dict[str, Any]) -> None:
     await relay_outbox(ctx["queue"])
 
 
-def worker_settings(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments for `arq.worker.Worker`, built from our settings."""
+def worker_settings(
+    settings: Settings,
+    *,
+    manage_db: bool = True,
+    extra_jobs: Mapping[str, JobFunction] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for `arq.worker.Worker`, built from our settings.
+
+    `manage_db=False` leaves the ORM to the caller; `extra_jobs` adds jobs (tests).
+    """
     if not settings.redis_url:
         raise ValueError("REDIS_URL is required for the arq worker")
 
     async def startup(ctx: dict[str, Any]) -> None:
-        await init_db(settings.tortoise_db_url)
-        ctx["registry"] = build_registry(settings)
+        if manage_db:
+            await init_db(settings.tortoise_db_url)
+        ctx["registry"] = {**build_registry(settings), **(extra_jobs or {})}
         ctx["policy"] = retry_policy(settings)
         ctx["queue"] = ArqQueue(ctx["redis"])
         logger.info("worker.started", mode="arq", queue=QUEUE_NAME)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        await close_db()
+        if manage_db:
+            await close_db()
 
     return {
         "functions": [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -19,8 +19,8 @@ def by_id(model: type[M]) -> DataLoader[UUID, M | None]:
     """Batch loads of `model` by primary key, through the model's own (tenant-scoped) manager."""
 
     async def load(ids: Sequence[UUID]) -> list[M | None]:
-        rows: dict[Any, M] = {row.pk: row for row in await model.filter(pk__in=list(ids))}
-        return [rows.get(key) for key in ids]
+        rows: dict[str, M] = {str(row.pk): row for row in await model.filter(pk__in=list(ids))}
+        return [rows.get(str(key)) for key in ids]
 
     return DataLoader(load_fn=load)
 
@@ -29,10 +29,10 @@ def grouped_by(model: type[M], field: str, order: str) -> DataLoader[UUID, list[
     """Batch loads of the `model` rows whose `field` is each given key, in `order`."""
 
     async def load(keys: Sequence[UUID]) -> list[list[M]]:
-        groups: dict[Any, list[M]] = {key: [] for key in keys}
+        groups: dict[str, list[M]] = {str(key): [] for key in keys}
         for row in await model.filter(**{f"{field}__in": list(keys)}).order_by(order):
-            groups[getattr(row, field)].append(row)
-        return [groups[key] for key in keys]
+            groups[str(getattr(row, field))].append(row)
+        return [groups[str(key)] for key in keys]
 
     return DataLoader(load_fn=load)
 
