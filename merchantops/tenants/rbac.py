@@ -19,6 +19,7 @@ from uuid import UUID
 
 import casbin
 from casbin.model import Model as CasbinModel
+from casbin.model.policy import DEFAULT_SEP
 from casbin.persist.adapters.asyncio import (
     AsyncAdapter,
     AsyncBatchAdapter,
@@ -86,10 +87,18 @@ class TenantPolicyAdapter(AsyncAdapter, AsyncBatchAdapter, AsyncFilteredAdapter)
     async def load_policy(self, model: CasbinModel) -> None:
         with tenant_scope(self.tenant_id):
             rows = await PolicyRule.all().order_by("id").values_list("ptype", *VALUE_COLUMNS)
+        # pycasbin's Model.add_policy scans a list for duplicates (quadratic in lines); this
+        # appends the way its own file loader does, deduplicating with a set instead.
+        seen: set[tuple[str, ...]] = set()
         for ptype, *values in rows:
             while values and values[-1] == "":
                 values.pop()
-            model.add_policy(ptype[0], ptype, list(values))
+            if (ptype, *values) in seen:
+                continue
+            seen.add((ptype, *values))
+            assertion = model[ptype[0]][ptype]
+            assertion.policy.append(list(values))
+            assertion.policy_map[DEFAULT_SEP.join(values)] = len(assertion.policy) - 1
 
     async def save_policy(self, model: CasbinModel) -> bool:
         raise NotImplementedError("policies are saved line by line, never wholesale")
@@ -140,16 +149,34 @@ def _columns(rule: Sequence[str]) -> dict[str, str]:
 
 
 class TenantPolicy:
-    """Answers permission questions for one tenant from its in-memory casbin policy."""
+    """Answers permission questions for one tenant from its in-memory casbin policy.
 
-    def __init__(self, tenant_id: UUID, version: int, enforcer: casbin.AsyncEnforcer) -> None:
+    A cached policy never changes (changes arrive as a new version), so its decisions are
+    memoised: casbin evaluates the matcher against every policy line, which costs milliseconds
+    for thousands of lines, and a request asks the same few questions again and again.
+    """
+
+    MAX_MEMO = 50_000
+
+    def __init__(
+        self, tenant_id: UUID, version: int, enforcer: casbin.AsyncEnforcer, *, memoize: bool
+    ) -> None:
         self.tenant_id = tenant_id
         self.version = version
         self.domain = str(tenant_id)
         self.enforcer = enforcer
+        self._memo: dict[tuple[str, str, str], bool] | None = {} if memoize else None
 
     def allows(self, subject: str, obj: str, action: str) -> bool:
-        return bool(self.enforcer.enforce(subject, self.domain, obj, action))
+        if self._memo is None:
+            return bool(self.enforcer.enforce(subject, self.domain, obj, action))
+        key = (subject, obj, action)
+        decision = self._memo.get(key)
+        if decision is None:
+            decision = bool(self.enforcer.enforce(subject, self.domain, obj, action))
+            if len(self._memo) < self.MAX_MEMO:
+                self._memo[key] = decision
+        return decision
 
     def roles_of(self, subject: str) -> list[str]:
         """Direct roles (slugs) of a user or role."""
@@ -180,11 +207,13 @@ class TenantPolicy:
         return sorted((obj, act) for _, _, obj, act in lines)
 
 
-async def load_policy(tenant_id: UUID, version: int = -1) -> TenantPolicy:
-    """A fresh policy from the database; its enforcer's changes write through to it."""
+async def load_policy(tenant_id: UUID, version: int = -1, *, memoize: bool = False) -> TenantPolicy:
+    """A fresh policy from the database; its enforcer's changes write through to it.
+
+    Only a policy nobody writes through may memoise decisions (`PolicyStore` does)."""
     enforcer = casbin.AsyncEnforcer(_casbin_model(), TenantPolicyAdapter(tenant_id))
     await enforcer.load_policy()
-    return TenantPolicy(tenant_id, version, enforcer)
+    return TenantPolicy(tenant_id, version, enforcer, memoize=memoize)
 
 
 class PolicyStore:
@@ -199,7 +228,7 @@ class PolicyStore:
         if cached is not None and cached.version == tenant.policy_version:
             self._cache.move_to_end(tenant.id)
             return cached
-        policy = await load_policy(tenant.id, tenant.policy_version)
+        policy = await load_policy(tenant.id, tenant.policy_version, memoize=True)
         self._cache[tenant.id] = policy
         self._cache.move_to_end(tenant.id)
         while len(self._cache) > self.max_tenants:

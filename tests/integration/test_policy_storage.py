@@ -108,3 +108,19 @@ async def test_unchanged_tenant_reuses_the_cached_enforcer(db: str) -> None:
 
     assert first is second
     assert isinstance(first.enforcer, casbin.AsyncEnforcer)
+
+
+async def test_cached_policy_memoises_decisions_and_a_new_version_answers_anew(db: str) -> None:
+    shop = await make_shop("acme")
+    store = PolicyStore()
+    subject = role_subject("newcomer")
+    cached = await store.for_tenant(await Tenant.get(id=shop.tenant.id))
+    assert not cached.allows(subject, "order", "read")
+
+    editor = await load_policy(shop.tenant.id)
+    await editor.enforcer.add_policy(subject, editor.domain, "order", "read")
+
+    assert not cached.allows(subject, "order", "read")  # the old version keeps its answer
+    fresh = await store.for_tenant(await Tenant.get(id=shop.tenant.id))
+    assert fresh is not cached
+    assert fresh.allows(subject, "order", "read")
