@@ -1,0 +1,1 @@
+"""Tenant rule sets: the document language, its validation, and the engines that run it."""
