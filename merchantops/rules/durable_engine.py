@@ -3,7 +3,9 @@
 What the installed durable_rules 2.0.28 demands, and how this module meets it:
 - an *event* is consumed by the first matching rule, so every evaluation asserts a *fact*
   under a fresh state id (`sid`) and deletes that state afterwards: every matching rule fires;
-- a message no rule matches raises `MessageNotHandledException`: that means "none fired";
+- a fact no rule matches raises `MessageNotHandledException`, keeps its state (1,024 of them
+  and `assert_fact` raises MemoryError), and `delete_state` on it crashes the process: every
+  ruleset gets a sentinel rule that matches every fact, so each fact is handled and deleted;
 - a ruleset name cannot be registered twice: each compilation gets a fresh name;
 - each loaded ruleset holds memory: rulesets are loaded lazily and the least recently used
   are unloaded (`delete_ruleset` of the C module) beyond `max_loaded`;
@@ -37,6 +39,13 @@ Expression = dict[str, Any]
 
 
 MISSING_KIND, NUMBER_KIND, STRING_KIND, OTHER_KIND = 0, 1, 2, 3
+# Every ruleset gets a rule that matches every fact: `delete_state` after a fact that matched
+# no rule crashes the C core (SIGSEGV), and not deleting leaks states until MemoryError.
+ALWAYS_RULE, ALWAYS_FIELD = "~always", "t_"
+
+
+def _ignore(context: Any) -> None:
+    return None
 
 
 @dataclass
@@ -263,13 +272,13 @@ class DurableEngine:
         self._check_thread()
         name = self._ensure_loaded(compiled)
         sid = f"e{next(self._names)}"
-        message = {"sid": sid, **compiled.prepare(fact)}
+        message = {"sid": sid, ALWAYS_FIELD: 1, **compiled.prepare(fact)}
         self._fired = []
         assert self._host is not None
         try:
             self._host.assert_fact(name, message)
         except MessageNotHandledException:
-            pass
+            pass  # cannot happen with the sentinel rule; kept as a guard
         finally:
             self._host.delete_state(name, sid)
         fired = set(self._fired)
@@ -289,6 +298,7 @@ class DurableEngine:
                 "all": [{"m": expression}],
                 "run": self._action(name_in_set.partition("~")[0]),
             }
+        definition[ALWAYS_RULE] = {"all": [{"m": {"$gte": {ALWAYS_FIELD: 1}}}], "run": _ignore}
         self._host.register_rulesets({name: definition})
         self._loaded[compiled.key] = name
         while len(self._loaded) > self.max_loaded:

@@ -1,8 +1,5 @@
-"""The durable-rules engine on hand-written documents.
-
-The generated differential test against the reference evaluator is not here yet: it finds
-crashes of the C engine (docs/durable-rules-notes.md) that must be avoided first.
-"""
+"""The durable-rules engine on hand-written documents (the generated comparison with the
+reference evaluator is in test_rules_differential.py)."""
 
 from __future__ import annotations
 
