@@ -9,6 +9,7 @@ from tortoise import Tortoise
 APP_LABEL = "merchantops"
 MODEL_MODULES = [
     "merchantops.tenants.models",
+    "merchantops.rules.models",
     "merchantops.domain.webhooks.models",
 ]
 MIGRATIONS_MODULE = "merchantops.migrations"

@@ -27,6 +27,8 @@ class Tenant(Model):
     # Bumped in the transaction of every permission change: API processes compare it with the
     # version of the policy they cached and reload on a difference.
     policy_version = fields.IntField(default=0)
+    # Bumped when a rule set is activated or rolled back, for the same reason.
+    rules_version = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

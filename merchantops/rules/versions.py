@@ -1,0 +1,157 @@
+"""Rule-set versions: draft, validate, dry-run, activate, roll back. Every step is audited.
+
+One version per tenant and kind is active. Activation bumps the tenant's `rules_version` in
+the same transaction; evaluators compare it with what they cached, so an activation in one
+process is in force in every other process and worker on its next evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from merchantops.rules.document import InvalidRuleSet, RuleSetDocument, RuleSetKind, parse
+from merchantops.rules.durable_engine import TooComplex, compile_document
+from merchantops.rules.models import RuleSetVersion, VersionStatus
+from merchantops.rules.reference import fired
+from merchantops.tenants import audit
+from merchantops.tenants.context import current_actor, current_tenant_id
+from merchantops.tenants.errors import GovernanceError, InvalidInput, NotFound
+from merchantops.tenants.models import Tenant
+
+
+class InvalidDocument(GovernanceError):
+    code = "INVALID_RULE_SET"
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+        self.problems = problems
+
+
+def check(data: Any) -> RuleSetDocument:
+    """Parse and compile-check a document; `InvalidDocument` lists every problem by path."""
+    try:
+        document = parse(data)
+    except InvalidRuleSet as invalid:
+        raise InvalidDocument(invalid.problems) from None
+    try:
+        compile_document(document, key="check")
+    except TooComplex as complex_rule:
+        index = next(i for i, r in enumerate(document.rules) if r.id == complex_rule.rule_id)
+        raise InvalidDocument([(f"rules[{index}].when", str(complex_rule))]) from None
+    return document
+
+
+async def create_draft(data: Any) -> RuleSetVersion:
+    document = check(data)
+    async with in_transaction():
+        await Tenant.select_for_update().filter(id=current_tenant_id()).first()
+        last = await RuleSetVersion.filter(kind=document.kind.value).order_by("-version").first()
+        version = await RuleSetVersion.create(
+            kind=document.kind.value,
+            version=(last.version + 1) if last else 1,
+            document=document.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+            created_by=current_actor(),
+        )
+        await audit.record(
+            "rule_set.draft", "rule_set", version.id,
+            after={"kind": version.kind, "version": version.version},
+        )  # fmt: skip
+    return version
+
+
+async def get_version(id: UUID) -> RuleSetVersion:
+    found = await RuleSetVersion.get_or_none(id=id)
+    if found is None:
+        raise NotFound("No rule set version with this id.", field="id")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class DryRunResult:
+    fact: Mapping[str, Any]
+    fired: list[str]
+    outcomes: list[dict[str, Any]]
+
+
+async def dry_run(id: UUID, facts: Sequence[Mapping[str, Any]]) -> list[DryRunResult]:
+    """Which rules fire for each sample fact, with their outcomes; nothing is written."""
+    version = await get_version(id)
+    document = parse(version.document)
+    by_id = {rule.id: rule for rule in document.rules}
+    results = []
+    for fact in facts:
+        ids = fired(document, fact)
+        outcomes = [
+            {"rule": rule_id, **document.outcome(by_id[rule_id]).model_dump(mode="json")}
+            for rule_id in ids
+        ]
+        results.append(DryRunResult(fact, ids, outcomes))
+    return results
+
+
+async def activate(id: UUID) -> RuleSetVersion:
+    tenant_id = current_tenant_id()
+    async with in_transaction():
+        await Tenant.select_for_update().filter(id=tenant_id).first()
+        version = await get_version(id)
+        if version.status == VersionStatus.ACTIVE:
+            raise InvalidInput("This version is active already.", field="id")
+        previous = await RuleSetVersion.filter(
+            kind=version.kind, status=VersionStatus.ACTIVE
+        ).first()
+        if previous is not None:
+            previous.status = VersionStatus.RETIRED
+            await previous.save(update_fields=["status"])
+        version.status, version.activated_at = VersionStatus.ACTIVE, datetime.now(UTC)
+        await version.save(update_fields=["status", "activated_at"])
+        await Tenant.filter(id=tenant_id).update(rules_version=F("rules_version") + 1)
+        await audit.record(
+            "rule_set.activate", "rule_set", version.id,
+            before={"active": previous.version if previous else None},
+            after={"active": version.version, "kind": version.kind},
+        )  # fmt: skip
+    return version
+
+
+async def rollback(kind: RuleSetKind) -> RuleSetVersion:
+    """Re-activate the version that was active before the current one."""
+    current = await RuleSetVersion.filter(kind=kind.value, status=VersionStatus.ACTIVE).first()
+    if current is None:
+        raise InvalidInput(f"No {kind.value} rule set is active.", field="kind")
+    earlier = (
+        await RuleSetVersion.filter(
+            kind=kind.value,
+            status=VersionStatus.RETIRED,
+            activated_at__isnull=False,
+            activated_at__lt=current.activated_at,
+        )
+        .order_by("-activated_at")
+        .first()
+    )
+    if earlier is None:
+        raise InvalidInput(f"No earlier {kind.value} rule set to roll back to.", field="kind")
+    return await activate(earlier.id)
+
+
+async def active(kind: RuleSetKind) -> RuleSetVersion | None:
+    return await RuleSetVersion.filter(kind=kind.value, status=VersionStatus.ACTIVE).first()
+
+
+__all__ = [
+    "DryRunResult",
+    "InvalidDocument",
+    "activate",
+    "active",
+    "check",
+    "create_draft",
+    "dry_run",
+    "get_version",
+    "rollback",
+]
