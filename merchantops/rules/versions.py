@@ -82,6 +82,9 @@ class DryRunResult:
 
 async def dry_run(id: UUID, facts: Sequence[Mapping[str, Any]]) -> list[DryRunResult]:
     """Which rules fire for each sample fact, with their outcomes; nothing is written."""
+    for index, fact in enumerate(facts):
+        if not isinstance(fact, Mapping):
+            raise InvalidInput("Each sample fact is a JSON object.", field=f"facts[{index}]")
     version = await get_version(id)
     document = parse(version.document)
     by_id = {rule.id: rule for rule in document.rules}

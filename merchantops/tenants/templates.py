@@ -67,7 +67,7 @@ DEPARTMENTS = (
         "compliance",
         "Compliance",
         staff=_r("rule_set", "risk_alert", "audit_log", "data_export"),
-        managers=(*_rw("rule_set", "risk_alert"), ("data_export", APPROVE)),
+        managers=(*_rw("rule_set", "risk_alert"), ("rule_set", APPROVE), ("data_export", APPROVE)),
     ),
     DepartmentTemplate(
         "supply-chain",

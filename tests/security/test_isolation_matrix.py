@@ -20,6 +20,8 @@ import pytest
 from merchantops.api.graphql.schema import build_schema
 from merchantops.domain.webhooks import service as webhooks
 from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
+from merchantops.rules import versions
+from merchantops.rules.models import RuleSetVersion
 from merchantops.tenants import api_keys, org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import (
@@ -46,6 +48,7 @@ class Ids:
     api_key: str
     webhook: str
     job: str
+    rule_set: str
     slug: str
 
 
@@ -61,11 +64,17 @@ def missing_ids() -> Ids:
         api_key=gid("ApiKey", uuid.uuid4()),
         webhook=gid("WebhookSubscription", uuid.uuid4()),
         job=gid("Job", uuid.uuid4()),
+        rule_set=gid("RuleSetVersion", uuid.uuid4()),
         slug="no-such-tenant",
     )
 
 
 Call = tuple[str, dict[str, Any]]
+RULES = {
+    "kind": "compliance",
+    "description": "secret rules",
+    "rules": [{"id": "r", "when": {"fact": "x", "eq": 1}, "then": {"outcome": "flag"}}],
+}
 # Operations that take another tenant's ids: (document, variables) for the ids of a tenant.
 BY_ID: dict[str, Callable[[Ids], Call]] = {
     "renameDepartment": lambda i: (
@@ -123,6 +132,16 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         "{ job { id } errors { field code message } } }",
         {"id": i.job},
     ),
+    "activateRuleSet": lambda i: (
+        "mutation($id: ID!) { activateRuleSet(input: {id: $id}) "
+        "{ version { id } errors { field code message } } }",
+        {"id": i.rule_set},
+    ),
+    "dryRunRuleSet": lambda i: (
+        "query($id: ID!) { dryRunRuleSet(id: $id, facts: [{}]) "
+        "{ results { fired outcomes } errors { field code message } } }",
+        {"id": i.rule_set},
+    ),
     "revokeApiKey": lambda i: (
         "mutation($id: ID!) { revokeApiKey(input: {id: $id}) "
         "{ apiKey { id } errors { field code message } } }",
@@ -155,6 +174,24 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         {},
     ),
     "jobs": lambda i: ("{ jobs { edges { node { id key name lastError } } } }", {}),
+    "ruleSetVersions": lambda i: (
+        "{ ruleSetVersions { edges { node { id document createdBy } } } }",
+        {},
+    ),
+    "validateRuleSet": lambda i: (
+        "query($d: JSON!) { validateRuleSet(document: $d) { path message } }",
+        {"d": {"kind": "risk", "rules": []}},
+    ),
+    "createRuleSetDraft": lambda i: (
+        "mutation($d: JSON!) { createRuleSetDraft(input: {document: $d}) "
+        "{ version { id version } errors { field code } } }",
+        {"d": RULES},
+    ),
+    "rollbackRuleSet": lambda i: (
+        "mutation { rollbackRuleSet(input: {kind: COMPLIANCE}) "
+        "{ version { id } errors { code } } }",
+        {},
+    ),
     "createWebhookSubscription": lambda i: (
         'mutation { createWebhookSubscription(input: {url: "https://globex.example.com/hook", '
         'eventTypes: ["*"]}) { subscription { id } errors { field code } } }',
@@ -242,6 +279,9 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         job = await JobRecord.create(
             key=f"{slug}-secret-job", name="process_event", status=JobStatus.DEAD
         )
+        rule_set = await versions.create_draft(
+            {**RULES, "description": f"{slug.title()} Secret rules"}
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -249,6 +289,7 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         api_key=gid("ApiKey", issued.api_key.id),
         webhook=gid("WebhookSubscription", subscription.id),
         job=gid("Job", job.id),
+        rule_set=gid("RuleSetVersion", rule_set.id),
         slug=slug,
     )
     markers = [
@@ -261,7 +302,15 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         f"{slug}-secret",
         *(
             vars(ids)[name]
-            for name in ("department", "role", "membership", "api_key", "webhook", "job")
+            for name in (
+                "department",
+                "role",
+                "membership",
+                "api_key",
+                "webhook",
+                "job",
+                "rule_set",
+            )
         ),
     ]
     return shop, ids, markers
@@ -273,7 +322,7 @@ async def _snapshot(tenant_id: object) -> list[Any]:
     with tenant_scope(tenant_id):  # type: ignore[arg-type]
         for model in (
             Department, Role, Membership, ApiKey, PolicyRule, AuditEntry,
-            WebhookSubscription, WebhookDelivery, JobRecord, OutboxEvent,
+            WebhookSubscription, WebhookDelivery, JobRecord, OutboxEvent, RuleSetVersion,
         ):  # fmt: skip
             rows.append(sorted(map(str, await model.all().values())))
     return rows

@@ -19,6 +19,7 @@ from merchantops.api.graphql.identity.queries import IdentityQuery
 from merchantops.api.graphql.jobs.schema import JobMutation, JobQuery
 from merchantops.api.graphql.org.mutations import OrgMutation
 from merchantops.api.graphql.org.queries import OrgQuery
+from merchantops.api.graphql.rules.schema import RuleSetMutation, RuleSetQuery
 from merchantops.api.graphql.webhooks.mutations import WebhookMutation
 from merchantops.api.graphql.webhooks.queries import WebhookQuery
 from merchantops.api.request_id import current_request_id
@@ -29,12 +30,14 @@ logger = get_logger(__name__)
 
 
 @strawberry.type
-class Query(IdentityQuery, OrgQuery, ApiKeyQuery, AuditQuery, WebhookQuery, JobQuery):
+class Query(IdentityQuery, OrgQuery, ApiKeyQuery, AuditQuery, WebhookQuery, JobQuery, RuleSetQuery):
     pass
 
 
 @strawberry.type
-class Mutation(IdentityMutation, OrgMutation, ApiKeyMutation, WebhookMutation, JobMutation):
+class Mutation(
+    IdentityMutation, OrgMutation, ApiKeyMutation, WebhookMutation, JobMutation, RuleSetMutation
+):
     pass
 
 

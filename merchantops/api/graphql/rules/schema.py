@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any, Self
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.errors import UserError, user_errors
+from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.rules import document as rule_document
+from merchantops.rules import models, versions
+from merchantops.tenants.errors import GovernanceError
+
+READ = TenantPermission("rule_set", "read")
+WRITE = TenantPermission("rule_set", "write")
+APPROVE = TenantPermission("rule_set", "approve")
+
+
+@strawberry.enum(name="RuleSetKind")
+class RuleSetKind(Enum):
+    COMPLIANCE = "compliance"
+    RISK = "risk"
+
+
+@strawberry.enum(name="RuleSetStatus")
+class RuleSetStatus(Enum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+@strawberry.type(name="RuleSetVersion")
+class RuleSetVersionNode(relay.Node):
+    id: relay.NodeID[str]
+    kind: RuleSetKind
+    version: int
+    status: RuleSetStatus
+    document: JSON
+    created_by: str
+    created_at: datetime
+    activated_at: datetime | None
+
+    @classmethod
+    def from_model(cls, version: models.RuleSetVersion) -> Self:
+        document: Any = version.document
+        return cls(
+            id=str(version.id),
+            kind=RuleSetKind(version.kind),
+            version=version.version,
+            status=RuleSetStatus(version.status.value),
+            document=document,
+            created_by=version.created_by,
+            created_at=version.created_at,
+            activated_at=version.activated_at,
+        )
+
+
+@strawberry.type
+class RuleSetProblem:
+    path: str = strawberry.field(description="Where in the document, e.g. rules[1].when.gt")
+    message: str
+
+
+@strawberry.type
+class DryRunResult:
+    fact: JSON
+    fired: list[str] = strawberry.field(description="Ids of the rules that fire, in order.")
+    outcomes: JSON
+
+
+@strawberry.type
+class DryRunPayload:
+    results: list[DryRunResult] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateRuleSetDraftInput:
+    document: JSON = strawberry.field(description="A rule-set document (docs/rules.md).")
+
+
+@strawberry.input
+class ActivateRuleSetInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class RollbackRuleSetInput:
+    kind: RuleSetKind
+
+
+@strawberry.type
+class RuleSetPayload:
+    version: RuleSetVersionNode | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _json(value: Any) -> JSON:
+    result: JSON = value
+    return result
+
+
+def _errors(error: GovernanceError) -> list[UserError]:
+    if isinstance(error, versions.InvalidDocument):
+        return [
+            UserError(field=f"document.{path}", code=error.code, message=message)
+            for path, message in error.problems
+        ]
+    return user_errors(error)
+
+
+@strawberry.type
+class RuleSetQuery:
+    @strawberry.field(extensions=[requires(READ)], description="Versions, newest first.")
+    async def rule_set_versions(
+        self,
+        info: Info,
+        kind: RuleSetKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[RuleSetVersionNode]:
+        found = models.RuleSetVersion.all()
+        if kind is not None:
+            found = found.filter(kind=kind.value)
+        return await paginate(
+            found.order_by("-created_at", "id"),
+            first=first,
+            after=after,
+            max_page_size=info.context.settings.max_page_size,
+            to_node=RuleSetVersionNode.from_model,
+        )
+
+    @strawberry.field(
+        extensions=[requires(READ)], description="Problems of a document; empty when valid."
+    )
+    def validate_rule_set(self, document: JSON) -> list[RuleSetProblem]:
+        try:
+            versions.check(document)
+        except versions.InvalidDocument as invalid:
+            return [RuleSetProblem(path=p, message=m) for p, m in invalid.problems]
+        return []
+
+    @strawberry.field(
+        extensions=[requires(READ)],
+        description="Which rules of a version fire for sample facts, and why; writes nothing.",
+    )
+    async def dry_run_rule_set(self, id: strawberry.ID, facts: list[JSON]) -> DryRunPayload:
+        try:
+            samples: list[Any] = list(facts)
+            results = await versions.dry_run(decode_id(id, "RuleSetVersion"), samples)
+        except GovernanceError as error:
+            return DryRunPayload(errors=_errors(error))
+        return DryRunPayload(
+            results=[
+                DryRunResult(fact=_json(dict(r.fact)), fired=r.fired, outcomes=_json(r.outcomes))
+                for r in results
+            ]
+        )
+
+
+@strawberry.type
+class RuleSetMutation:
+    @strawberry.mutation(
+        extensions=[requires(WRITE)],
+        description="Store a new draft version; problems come back as errors with their path.",
+    )
+    async def create_rule_set_draft(self, input: CreateRuleSetDraftInput) -> RuleSetPayload:
+        try:
+            version = await versions.create_draft(input.document)
+        except GovernanceError as error:
+            return RuleSetPayload(errors=_errors(error))
+        return RuleSetPayload(version=RuleSetVersionNode.from_model(version))
+
+    @strawberry.mutation(
+        extensions=[requires(APPROVE)],
+        description="Make a version the active one of its kind, in every process at once.",
+    )
+    async def activate_rule_set(self, input: ActivateRuleSetInput) -> RuleSetPayload:
+        try:
+            version = await versions.activate(decode_id(input.id, "RuleSetVersion"))
+        except GovernanceError as error:
+            return RuleSetPayload(errors=_errors(error))
+        return RuleSetPayload(version=RuleSetVersionNode.from_model(version))
+
+    @strawberry.mutation(
+        extensions=[requires(APPROVE)], description="Re-activate the previously active version."
+    )
+    async def rollback_rule_set(self, input: RollbackRuleSetInput) -> RuleSetPayload:
+        try:
+            version = await versions.rollback(rule_document.RuleSetKind(input.kind.value))
+        except GovernanceError as error:
+            return RuleSetPayload(errors=_errors(error))
+        return RuleSetPayload(version=RuleSetVersionNode.from_model(version))
+
+
+__all__ = ["RuleSetMutation", "RuleSetQuery"]
