@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 
 from merchantops.db import close_db, init_db, migrate_db
+from merchantops.domain import onboarding
 from merchantops.log import configure_logging
 from merchantops.settings import Settings
 from merchantops.tenants import admin
@@ -151,7 +152,7 @@ def create_tenant(
     settings = load_settings()
     ttl = timedelta(seconds=settings.invitation_ttl_seconds)
     created = run_with_db(
-        settings, lambda: admin.create_tenant(slug, name, owner_email, invitation_ttl=ttl)
+        settings, lambda: onboarding.create_tenant(slug, name, owner_email, invitation_ttl=ttl)
     )
     typer.echo(f"Created tenant {created.tenant.slug} owned by {created.owner.email}.")
     if created.invitation_token:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from merchantops.domain import onboarding
 from merchantops.tenants import admin
 from merchantops.tenants.models import Tenant, User
 from merchantops.tenants.templates import OWNER
@@ -36,7 +37,7 @@ async def ensure_demo() -> list[DemoLogin]:
         )
     tenant = await Tenant.get_or_none(slug=DEMO_SLUG)
     if tenant is None:
-        created = await admin.create_tenant(
+        created = await onboarding.create_tenant(
             DEMO_SLUG, "Demo Shop", DEMO_OWNER_EMAIL, invitation_ttl=timedelta(days=1)
         )
         tenant = created.tenant

@@ -8,6 +8,7 @@ from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.permissions import PLATFORM_ADMIN, PUBLIC, requires
 from merchantops.api.graphql.identity.types import AuthSession, TenantNode, TenantStatus, UserNode
+from merchantops.domain import onboarding
 from merchantops.tenants import admin
 from merchantops.tenants.auth import Session
 from merchantops.tenants.errors import GovernanceError
@@ -138,7 +139,7 @@ class IdentityMutation:
     async def create_tenant(self, info: Info, input: CreateTenantInput) -> CreateTenantPayload:
         ttl = timedelta(seconds=info.context.settings.invitation_ttl_seconds)
         try:
-            created = await admin.create_tenant(
+            created = await onboarding.create_tenant(
                 input.slug, input.name, input.owner_email, invitation_ttl=ttl
             )
         except GovernanceError as error:

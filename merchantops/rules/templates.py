@@ -1,0 +1,150 @@
+"""The rule sets every tenant starts with, encoding the operations standard.
+
+Facts are the ones domain services and events provide (`action`, `po.total`, ...); areas not
+built yet simply never produce a matching fact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from merchantops.rules import versions
+
+COMPLIANCE: dict[str, Any] = {
+    "kind": "compliance",
+    "description": "Standard 3.1, 1.3, 1.4: purchasing, pricing and data-export controls",
+    "rules": [
+        {
+            "id": "large-po-needs-finance",
+            "description": "A purchase order over 50,000 needs finance approval",
+            "when": {
+                "all": [
+                    {"fact": "action", "in": ["purchase_order.submit", "purchase_order.approve"]},
+                    {"fact": "po.total", "gt": 50000},
+                ]
+            },
+            "then": {
+                "outcome": "require_approval",
+                "role": "finance-manager",
+                "reason": "Purchase orders over 50,000 need finance approval",
+            },
+        },
+        {
+            "id": "no-po-to-grade-d",
+            "description": "Grade-D suppliers get no new purchase orders",
+            "when": {
+                "all": [
+                    {"fact": "action", "eq": "purchase_order.submit"},
+                    {"fact": "supplier.grade", "eq": "D"},
+                ]
+            },
+            "then": {"outcome": "deny", "reason": "Grade-D suppliers get no new purchase orders"},
+        },
+        {
+            "id": "large-price-change",
+            "description": "A price change over 30% needs approval",
+            "when": {
+                "all": [
+                    {"fact": "action", "eq": "product.price_change"},
+                    {
+                        "any": [
+                            {"fact": "price.change_ratio", "gt": 0.3},
+                            {"fact": "price.change_ratio", "lt": -0.3},
+                        ]
+                    },
+                ]
+            },
+            "then": {
+                "outcome": "require_approval",
+                "role": "supply-chain-manager",
+                "reason": "Price changes over 30% need approval",
+            },
+        },
+        {
+            "id": "personal-data-export",
+            "description": "Bulk export of personal data needs compliance approval",
+            "when": {
+                "all": [
+                    {"fact": "action", "eq": "data_export.create"},
+                    {
+                        "fact": "export.classification",
+                        "in": ["confidential_personal", "sensitive_personal"],
+                    },
+                ]
+            },
+            "then": {
+                "outcome": "require_approval",
+                "role": "compliance-officer",
+                "reason": "Bulk exports of personal data need compliance approval",
+            },
+        },
+    ],
+}
+
+RISK: dict[str, Any] = {
+    "kind": "risk",
+    "description": "Standard 5 and 3.2: service levels and stock",
+    "rules": [
+        {
+            "id": "complaint-unanswered-24h",
+            "when": {
+                "all": [
+                    {"fact": "ticket.kind", "eq": "complaint"},
+                    {"fact": "ticket.hours_unanswered", "gt": 24},
+                ]
+            },
+            "then": {
+                "alert": "Complaint not answered within 24 h",
+                "severity": "high",
+                "dedup_key": "ticket.id",
+            },
+        },
+        {
+            "id": "complaint-unresolved-72h",
+            "when": {
+                "all": [
+                    {"fact": "ticket.kind", "eq": "complaint"},
+                    {"fact": "ticket.hours_open", "gt": 72},
+                ]
+            },
+            "then": {
+                "alert": "Complaint not resolved within 72 h",
+                "severity": "high",
+                "dedup_key": "ticket.id",
+            },
+        },
+        {
+            "id": "major-complaint-escalates",
+            "when": {
+                "all": [
+                    {"fact": "ticket.kind", "eq": "complaint"},
+                    {"fact": "ticket.severity", "eq": "major"},
+                ]
+            },
+            "then": {
+                "alert": "Major complaint: escalate",
+                "severity": "critical",
+                "dedup_key": "ticket.id",
+            },
+        },
+        {
+            "id": "stock-below-safety",
+            "when": {"fact": "stock.below_safety_by", "gt": 0},
+            "then": {
+                "alert": "Stock under safety level",
+                "severity": "medium",
+                "dedup_key": "stock.sku",
+            },
+        },
+    ],
+}
+
+
+async def install() -> None:
+    """Draft and activate the templates for the tenant in context."""
+    for document in (COMPLIANCE, RISK):
+        draft = await versions.create_draft(document)
+        await versions.activate(draft.id)
+
+
+__all__ = ["COMPLIANCE", "RISK", "install"]
