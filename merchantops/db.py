@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "merchantops.tenants.models",
     "merchantops.rules.models",
     "merchantops.domain.webhooks.models",
+    "merchantops.domain.governance.models",
 ]
 MIGRATIONS_MODULE = "merchantops.migrations"
 

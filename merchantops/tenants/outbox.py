@@ -26,6 +26,7 @@ EVENT_TYPES: set[str] = {
     "api_key.created",
     "api_key.revoked",
     "department.created",
+    "risk_alert.raised",
 }
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from merchantops.domain.governance.risk import risk_job
 from merchantops.domain.webhooks.service import DELIVER_JOB, WebhookConfig, deliver_job, fan_out
+from merchantops.rules.durable_engine import DurableEngine
+from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.settings import Settings
-from merchantops.tenants.jobs import JobFunction, RetryPolicy
+from merchantops.tenants.jobs import JobContext, JobFunction, RetryPolicy
 
 PROCESS_EVENT = "process_event"
 
@@ -16,10 +20,28 @@ def build_registry(settings: Settings) -> Mapping[str, JobFunction]:
         timeout_seconds=settings.webhook_timeout_seconds,
         allow_private_targets=settings.webhooks_may_target_private_addresses,
     )
+    evaluate_risk = risk_job(RuleEvaluator(shared_engine()))
+
+    async def process_event(ctx: JobContext, payload: dict[str, Any]) -> None:
+        # Both steps are idempotent per event, so a retried job repeats neither.
+        await evaluate_risk(ctx, payload)
+        await fan_out(ctx, payload)
+
     return {
-        PROCESS_EVENT: fan_out,
+        PROCESS_EVENT: process_event,
         DELIVER_JOB: deliver_job(webhooks),
     }
+
+
+_engine: DurableEngine | None = None
+
+
+def shared_engine() -> DurableEngine:
+    """The process's one durable-rules engine (its C core must be called from one thread)."""
+    global _engine
+    if _engine is None:
+        _engine = DurableEngine()
+    return _engine
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:
@@ -28,4 +50,4 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     )
 
 
-__all__ = ["PROCESS_EVENT", "build_registry", "retry_policy"]
+__all__ = ["PROCESS_EVENT", "build_registry", "retry_policy", "shared_engine"]

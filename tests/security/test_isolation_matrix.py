@@ -18,6 +18,7 @@ import graphql
 import pytest
 
 from merchantops.api.graphql.schema import build_schema
+from merchantops.domain.governance.models import RiskAlert
 from merchantops.domain.webhooks import service as webhooks
 from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
 from merchantops.rules import versions
@@ -49,6 +50,7 @@ class Ids:
     webhook: str
     job: str
     rule_set: str
+    alert: str
     slug: str
 
 
@@ -65,6 +67,7 @@ def missing_ids() -> Ids:
         webhook=gid("WebhookSubscription", uuid.uuid4()),
         job=gid("Job", uuid.uuid4()),
         rule_set=gid("RuleSetVersion", uuid.uuid4()),
+        alert=gid("RiskAlert", uuid.uuid4()),
         slug="no-such-tenant",
     )
 
@@ -142,6 +145,16 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         "{ results { fired outcomes } errors { field code message } } }",
         {"id": i.rule_set},
     ),
+    "acknowledgeRiskAlert": lambda i: (
+        "mutation($id: ID!) { acknowledgeRiskAlert(input: {id: $id}) "
+        "{ alert { id } errors { field code message } } }",
+        {"id": i.alert},
+    ),
+    "resolveRiskAlert": lambda i: (
+        "mutation($id: ID!) { resolveRiskAlert(input: {id: $id}) "
+        "{ alert { id } errors { field code message } } }",
+        {"id": i.alert},
+    ),
     "revokeApiKey": lambda i: (
         "mutation($id: ID!) { revokeApiKey(input: {id: $id}) "
         "{ apiKey { id } errors { field code message } } }",
@@ -174,6 +187,10 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         {},
     ),
     "jobs": lambda i: ("{ jobs { edges { node { id key name lastError } } } }", {}),
+    "riskAlerts": lambda i: (
+        "{ riskAlerts { edges { node { id title lastFact } } } }",
+        {},
+    ),
     "ruleSetVersions": lambda i: (
         "{ ruleSetVersions { edges { node { id document createdBy } } } }",
         {},
@@ -282,6 +299,13 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         rule_set = await versions.create_draft(
             {**RULES, "description": f"{slug.title()} Secret rules"}
         )
+        alert = await RiskAlert.create(
+            rule_id="r",
+            title=f"{slug.title()} Secret alert",
+            severity="high",
+            dedup_key=f"{slug}-secret-key",
+            last_event_id=uuid.uuid4(),
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -290,6 +314,7 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         webhook=gid("WebhookSubscription", subscription.id),
         job=gid("Job", job.id),
         rule_set=gid("RuleSetVersion", rule_set.id),
+        alert=gid("RiskAlert", alert.id),
         slug=slug,
     )
     markers = [
@@ -310,6 +335,7 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
                 "webhook",
                 "job",
                 "rule_set",
+                "alert",
             )
         ),
     ]
@@ -323,6 +349,7 @@ async def _snapshot(tenant_id: object) -> list[Any]:
         for model in (
             Department, Role, Membership, ApiKey, PolicyRule, AuditEntry,
             WebhookSubscription, WebhookDelivery, JobRecord, OutboxEvent, RuleSetVersion,
+            RiskAlert,
         ):  # fmt: skip
             rows.append(sorted(map(str, await model.all().values())))
     return rows

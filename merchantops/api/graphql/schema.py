@@ -14,6 +14,7 @@ from merchantops.api.graphql.api_keys.mutations import ApiKeyMutation
 from merchantops.api.graphql.api_keys.queries import ApiKeyQuery
 from merchantops.api.graphql.audit.queries import AuditQuery
 from merchantops.api.graphql.core.errors import is_expected
+from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
 from merchantops.api.graphql.identity.mutations import IdentityMutation
 from merchantops.api.graphql.identity.queries import IdentityQuery
 from merchantops.api.graphql.jobs.schema import JobMutation, JobQuery
@@ -30,13 +31,28 @@ logger = get_logger(__name__)
 
 
 @strawberry.type
-class Query(IdentityQuery, OrgQuery, ApiKeyQuery, AuditQuery, WebhookQuery, JobQuery, RuleSetQuery):
+class Query(
+    IdentityQuery,
+    OrgQuery,
+    ApiKeyQuery,
+    AuditQuery,
+    WebhookQuery,
+    JobQuery,
+    RuleSetQuery,
+    GovernanceQuery,
+):
     pass
 
 
 @strawberry.type
 class Mutation(
-    IdentityMutation, OrgMutation, ApiKeyMutation, WebhookMutation, JobMutation, RuleSetMutation
+    IdentityMutation,
+    OrgMutation,
+    ApiKeyMutation,
+    WebhookMutation,
+    JobMutation,
+    RuleSetMutation,
+    GovernanceMutation,
 ):
     pass
 

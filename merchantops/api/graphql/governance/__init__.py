@@ -1,0 +1,1 @@
+"""Risk alerts: listing, acknowledging, resolving."""
