@@ -20,10 +20,10 @@ class ApiKeyQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[ApiKeyNode]:
         return await paginate(
+            info,
             ApiKey.all().order_by("-created_at", "id"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=ApiKeyNode.from_model,
         )
 

@@ -35,10 +35,10 @@ class AuditQuery:
             }
             entries = entries.filter(**{k: v for k, v in criteria.items() if v is not None})
         return await paginate(
+            info,
             entries.order_by("-seq"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=AuditEntryNode.from_model,
         )
 

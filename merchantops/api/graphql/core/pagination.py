@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.relay.utils import from_base64, to_base64
 from tortoise.queryset import QuerySet
 
+from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import ApiError
 
 T = TypeVar("T", bound=relay.Node)
@@ -33,13 +34,15 @@ def _offset_after(cursor: str | None) -> int:
 
 
 async def paginate(
+    info: Info,
     queryset: QuerySet[Any],
     *,
     first: int | None,
     after: str | None,
-    max_page_size: int,
     to_node: Callable[[Any], T],
 ) -> relay.Connection[T]:
+    """One page of `queryset` (ordered by the caller) as a Relay connection of `to_node(row)`."""
+    max_page_size = info.context.settings.max_page_size
     size = max_page_size if first is None else first
     if not 0 <= size <= max_page_size:
         raise ApiError("BAD_PAGINATION", f"'first' must be between 0 and {max_page_size}.")

@@ -82,10 +82,10 @@ class GovernanceQuery:
         if status is not None:
             alerts = alerts.filter(status=status.value)
         return await paginate(
+            info,
             alerts.order_by("-updated_at", "id"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=RiskAlertNode.from_model,
         )
 

@@ -51,10 +51,10 @@ class IdentityQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[MembershipNode]:
         return await paginate(
+            info,
             Membership.all().order_by("created_at", "id"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=MembershipNode.from_model,
         )
 
@@ -65,10 +65,10 @@ class IdentityQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[TenantNode]:
         return await paginate(
+            info,
             Tenant.all().order_by("slug"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=TenantNode.from_model,
         )
 

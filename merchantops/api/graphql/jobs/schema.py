@@ -82,10 +82,10 @@ class JobQuery:
         if status is not None:
             records = records.filter(status=status.value)
         return await paginate(
+            info,
             records.order_by("-created_at", "id"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=JobNode.from_model,
         )
 

@@ -21,10 +21,10 @@ class OrgQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[DepartmentNode]:
         return await paginate(
+            info,
             Department.all().order_by("slug"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=DepartmentNode.from_model,
         )
 
@@ -36,10 +36,10 @@ class OrgQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[RoleNode]:
         return await paginate(
+            info,
             Role.all().order_by("slug"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=RoleNode.from_model,
         )
 

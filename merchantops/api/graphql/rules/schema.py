@@ -129,10 +129,10 @@ class RuleSetQuery:
         if kind is not None:
             found = found.filter(kind=kind.value)
         return await paginate(
+            info,
             found.order_by("-created_at", "id"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=RuleSetVersionNode.from_model,
         )
 

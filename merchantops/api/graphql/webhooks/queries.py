@@ -26,10 +26,10 @@ class WebhookQuery:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> relay.Connection[SubscriptionNode]:
         return await paginate(
+            info,
             WebhookSubscription.filter(active=True).order_by("created_at", "id"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=SubscriptionNode.from_model,
         )
 
@@ -45,10 +45,10 @@ class WebhookQuery:
         if status is not None:
             deliveries = deliveries.filter(status=status.value)
         return await paginate(
+            info,
             deliveries.order_by("-created_at", "id"),
             first=first,
             after=after,
-            max_page_size=info.context.settings.max_page_size,
             to_node=DeliveryNode.from_model,
         )
 
