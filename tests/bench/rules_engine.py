@@ -4,8 +4,9 @@ Run: .venv/bin/python -m tests.bench.rules_engine [--evaluations 200000] [--tena
 
 1. Soak: evaluations spread over many tenants' compiled 20-rule sets while new versions are
    "activated" (compiled under a new key, the old one unloaded) and the engine keeps at most
-   64 rulesets loaded. Every result is compared with the reference evaluator; resident memory
-   is printed as it goes (it should level off).
+   `--max-loaded` rulesets (128): with 500 tenants most evaluations load a ruleset first, the
+   worst case for the C core's memory. Every result is compared with the reference
+   evaluator; resident memory is printed as it goes (it should level off).
 2. Throughput of one 20-rule compliance set: `DurableEngine.evaluate` (our wrapper: fact
    preparation, the engine thread hop, assert_fact + delete_state) next to raw durable-rules
    `assert_fact` + `delete_state` on the same compiled ruleset in this thread (the floor).
@@ -77,15 +78,18 @@ def rss_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
-def soak(evaluations: int, tenants: int, seed: int) -> None:
+def soak(evaluations: int, tenants: int, max_loaded: int, seed: int) -> None:
     rng = random.Random(seed)
-    engine = DurableEngine(max_loaded=64)
+    engine = DurableEngine(max_loaded=max_loaded)
     versions = {t: 0 for t in range(tenants)}
     documents = {t: document(rng) for t in range(tenants)}
     compiled = {t: compile_document(documents[t], f"t{t}:v0") for t in range(tenants)}
     mismatches = activations = 0
     started = time.perf_counter()
-    print(f"soak: {evaluations:,} evaluations over {tenants} tenants (rss {rss_mb():.1f} MB)")
+    print(
+        f"soak: {evaluations:,} evaluations over {tenants} tenants, at most {max_loaded} "
+        f"rulesets loaded (rss {rss_mb():.1f} MB)"
+    )
     for n in range(1, evaluations + 1):
         tenant = rng.randrange(tenants)
         sample = fact(rng)
@@ -150,10 +154,11 @@ def main() -> None:
     parser.add_argument("--evaluations", type=int, default=200_000)
     parser.add_argument("--tenants", type=int, default=500)
     parser.add_argument("--throughput-evaluations", type=int, default=20_000)
+    parser.add_argument("--max-loaded", type=int, default=128, help="engine's ruleset cap")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     throughput(args.throughput_evaluations, args.seed)
-    soak(args.evaluations, args.tenants, args.seed)
+    soak(args.evaluations, args.tenants, args.max_loaded, args.seed)
 
 
 if __name__ == "__main__":
