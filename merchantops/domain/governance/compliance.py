@@ -1,0 +1,101 @@
+"""Compliance checks: domain services ask before a change commits.
+
+    decision = await compliance.check(evaluator, "purchase_order.submit", {"po": {...}})
+
+Every matching rule of the tenant's active compliance set counts; the strictest outcome wins:
+`deny` raises `ComplianceDenied` naming the rule (the caller writes nothing), then
+`require_approval` (the caller stores the change as pending for `decision.approver_role`),
+then `flag` (allowed; a risk alert is raised in the caller's transaction), then `allow`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import uuid4
+
+from merchantops.domain.governance.models import AlertStatus, RiskAlert
+from merchantops.rules.document import ComplianceThen, Outcome, RuleSetKind
+from merchantops.rules.evaluation import Decision, RuleEvaluator
+from merchantops.tenants import outbox
+from merchantops.tenants.audit import canonical_json
+from merchantops.tenants.errors import GovernanceError
+
+STRICTNESS = [Outcome.DENY, Outcome.REQUIRE_APPROVAL, Outcome.FLAG, Outcome.ALLOW]
+
+
+class ComplianceDenied(GovernanceError):
+    code = "COMPLIANCE_DENIED"
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(f"Refused by compliance rule '{rule}': {reason or 'no reason given'}.")
+        self.rule = rule
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceDecision:
+    outcome: Outcome
+    rules: list[str] = field(default_factory=list)
+    approver_role: str | None = None
+    reason: str = ""
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.outcome is Outcome.REQUIRE_APPROVAL
+
+
+async def check(
+    evaluator: RuleEvaluator, action: str, fact: Mapping[str, Any]
+) -> ComplianceDecision:
+    """Decide on `action`; raises `ComplianceDenied`. Call inside the change's transaction."""
+    full = {**fact, "action": action}
+    decisions = await evaluator.evaluate(RuleSetKind.COMPLIANCE, full)
+    outcomes: list[tuple[Decision, ComplianceThen]] = [
+        (d, d.outcome) for d in decisions if isinstance(d.outcome, ComplianceThen)
+    ]
+    if not outcomes:
+        return ComplianceDecision(Outcome.ALLOW)
+    strictest = min(outcomes, key=lambda pair: STRICTNESS.index(pair[1].outcome))
+    decision, then = strictest
+    if then.outcome is Outcome.DENY:
+        raise ComplianceDenied(decision.rule, then.reason)
+    if then.outcome is Outcome.FLAG:
+        for flagged, flag in outcomes:
+            if flag.outcome is Outcome.FLAG:
+                await _flag(flagged.rule, flag, action, full)
+    return ComplianceDecision(
+        outcome=then.outcome,
+        rules=[d.rule for d, t in outcomes if t.outcome is then.outcome],
+        approver_role=then.role if then.outcome is Outcome.REQUIRE_APPROVAL else None,
+        reason=then.reason,
+    )
+
+
+async def _flag(rule: str, then: ComplianceThen, action: str, fact: dict[str, Any]) -> None:
+    key = f"compliance:{rule}:{action}"
+    alert = await RiskAlert.filter(
+        dedup_key=key, status__in=(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
+    ).first()
+    snapshot = json.loads(canonical_json(fact))
+    if alert is not None:
+        alert.occurrences += 1
+        alert.last_fact = snapshot
+        await alert.save(update_fields=["occurrences", "last_fact", "updated_at"])
+        return
+    alert = await RiskAlert.create(
+        rule_id=rule,
+        title=then.reason or f"Flagged by compliance rule '{rule}'",
+        severity=then.severity.value,
+        dedup_key=key,
+        last_event_id=uuid4(),
+        last_fact=snapshot,
+    )
+    await outbox.emit(
+        "risk_alert.raised",
+        {"id": str(alert.id), "rule": rule, "title": alert.title, "severity": alert.severity},
+    )
+
+
+__all__ = ["ComplianceDecision", "ComplianceDenied", "check"]
