@@ -10,17 +10,13 @@ then `flag` (allowed; a risk alert is raised in the caller's transaction), then 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import uuid4
 
-from merchantops.domain.governance.models import AlertStatus, RiskAlert
+from merchantops.domain.governance.risk import open_or_bump
 from merchantops.rules.document import ComplianceThen, Outcome, RuleSetKind
 from merchantops.rules.evaluation import Decision, RuleEvaluator
-from merchantops.tenants import outbox
-from merchantops.tenants.audit import canonical_json
 from merchantops.tenants.errors import GovernanceError
 
 STRICTNESS = [Outcome.DENY, Outcome.REQUIRE_APPROVAL, Outcome.FLAG, Outcome.ALLOW]
@@ -74,28 +70,8 @@ async def check(
 
 
 async def _flag(rule: str, then: ComplianceThen, action: str, fact: dict[str, Any]) -> None:
-    key = f"compliance:{rule}:{action}"
-    alert = await RiskAlert.filter(
-        dedup_key=key, status__in=(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED)
-    ).first()
-    snapshot = json.loads(canonical_json(fact))
-    if alert is not None:
-        alert.occurrences += 1
-        alert.last_fact = snapshot
-        await alert.save(update_fields=["occurrences", "last_fact", "updated_at"])
-        return
-    alert = await RiskAlert.create(
-        rule_id=rule,
-        title=then.reason or f"Flagged by compliance rule '{rule}'",
-        severity=then.severity.value,
-        dedup_key=key,
-        last_event_id=uuid4(),
-        last_fact=snapshot,
-    )
-    await outbox.emit(
-        "risk_alert.raised",
-        {"id": str(alert.id), "rule": rule, "title": alert.title, "severity": alert.severity},
-    )
+    title = then.reason or f"Flagged by compliance rule '{rule}'"
+    await open_or_bump(rule, title, then.severity.value, f"compliance:{rule}:{action}", fact)
 
 
 __all__ = ["ComplianceDecision", "ComplianceDenied", "check"]

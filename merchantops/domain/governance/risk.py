@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from tortoise.transactions import in_transaction
 
@@ -14,6 +14,7 @@ from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.rules.reference import MISSING, lookup
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.audit import canonical_json
+from merchantops.tenants.context import current_tenant_id
 from merchantops.tenants.errors import InvalidInput, NotFound
 from merchantops.tenants.jobs import JobContext, JobFunction
 from merchantops.tenants.models import OutboxEvent, Tenant
@@ -39,38 +40,50 @@ async def raise_alerts(evaluator: RuleEvaluator, event: OutboxEvent) -> list[Ris
 
 async def _signal(event: OutboxEvent, fact: dict[str, Any], rule: str, then: RiskThen) -> RiskAlert:
     value = lookup(fact, then.dedup_key) if then.dedup_key else ""
-    key = f"{rule}:{'' if value is MISSING else value}"[:400]
+    key = f"{rule}:{'' if value is MISSING else value}"
+    async with in_transaction():
+        alert = await open_or_bump(
+            rule, then.alert, then.severity.value, key, fact, event_id=event.id
+        )
+        await RiskSignal.create(event_id=event.id, rule_id=rule, alert_id=alert.id)
+    return alert
+
+
+async def open_or_bump(
+    rule: str,
+    title: str,
+    severity: str,
+    key: str,
+    fact: dict[str, Any],
+    *,
+    event_id: UUID | None = None,
+) -> RiskAlert:
+    """Add an occurrence to the live alert with `key`, or open one (and emit its event)."""
     snapshot = json.loads(canonical_json(fact))
     async with in_transaction():
-        # Two events with the same key may be processed at once: serialise on the tenant row,
+        # Two signals with the same key may arrive at once: serialise on the tenant row,
         # since a lock on an alert that does not exist yet locks nothing.
-        await Tenant.select_for_update().filter(id=event.tenant_id).first()
-        alert = await RiskAlert.filter(dedup_key=key, status__in=LIVE).first()
+        await Tenant.select_for_update().filter(id=current_tenant_id()).first()
+        alert = await RiskAlert.filter(dedup_key=key[:400], status__in=LIVE).first()
         if alert is not None:
             alert.occurrences += 1
-            alert.last_event_id, alert.last_fact = event.id, snapshot
+            alert.last_event_id, alert.last_fact = event_id or uuid4(), snapshot
             await alert.save(
                 update_fields=["occurrences", "last_event_id", "last_fact", "updated_at"]
             )
-        else:
-            alert = await RiskAlert.create(
-                rule_id=rule,
-                title=then.alert,
-                severity=then.severity.value,
-                dedup_key=key,
-                last_event_id=event.id,
-                last_fact=snapshot,
-            )
-            await outbox.emit(
-                "risk_alert.raised",
-                {
-                    "id": str(alert.id),
-                    "rule": rule,
-                    "title": then.alert,
-                    "severity": then.severity.value,
-                },
-            )
-        await RiskSignal.create(event_id=event.id, rule_id=rule, alert_id=alert.id)
+            return alert
+        alert = await RiskAlert.create(
+            rule_id=rule,
+            title=title,
+            severity=severity,
+            dedup_key=key[:400],
+            last_event_id=event_id or uuid4(),
+            last_fact=snapshot,
+        )
+        await outbox.emit(
+            "risk_alert.raised",
+            {"id": str(alert.id), "rule": rule, "title": title, "severity": severity},
+        )
     return alert
 
 
@@ -109,4 +122,4 @@ def risk_job(evaluator: RuleEvaluator) -> JobFunction:
     return evaluate
 
 
-__all__ = ["LIVE", "fact_of", "raise_alerts", "risk_job", "set_status"]
+__all__ = ["LIVE", "fact_of", "open_or_bump", "raise_alerts", "risk_job", "set_status"]
