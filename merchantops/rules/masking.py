@@ -1,0 +1,189 @@
+"""Data classification and masking: strategies, masking documents, the compiled decision table.
+
+A masking document maps a field's classification and the caller's roles or API-key scopes to
+a strategy; the first rule that applies wins, and without one the level's default holds:
+public and internal data are shown, personal data is masked (`redact`) unless a rule allows
+it. A table is compiled once per activated version and memoises decisions per caller shape,
+so applying it costs a dictionary lookup per field.
+
+    table = MaskingTable.compile(parse_masking(document))
+    strategy = table.strategy(Classification.CONFIDENTIAL_PERSONAL, roles={"warehouse-staff"})
+    mask(strategy, "ana@example.com")  # -> "a***@example.com" for Strategy.EMAIL
+
+(Wiring into GraphQL fields, exports, webhooks, audit diffs and logs is the next step.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from merchantops.rules.document import RULE_ID, InvalidRuleSet, format_errors
+
+
+class Classification(StrEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    CONFIDENTIAL_PERSONAL = "confidential_personal"
+    SENSITIVE_PERSONAL = "sensitive_personal"
+
+
+class Strategy(StrEnum):
+    NONE = "none"
+    REDACT = "redact"
+    PARTIAL = "partial"
+    HASH = "hash"
+    NULL = "null"
+    YEAR_ONLY = "year_only"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+DEFAULTS = {
+    Classification.PUBLIC: Strategy.NONE,
+    Classification.INTERNAL: Strategy.NONE,
+    Classification.CONFIDENTIAL_PERSONAL: Strategy.REDACT,
+    Classification.SENSITIVE_PERSONAL: Strategy.REDACT,
+}
+REDACTED = "[redacted]"
+
+
+def mask(strategy: Strategy, value: Any) -> Any:
+    """The value as `strategy` lets it be seen; None stays None."""
+    if value is None or strategy is Strategy.NONE:
+        return value
+    if strategy is Strategy.NULL:
+        return None
+    if strategy is Strategy.YEAR_ONLY:
+        if isinstance(value, date | datetime):
+            return str(value.year)
+        found = re.match(r"^\s*(\d{4})", str(value))
+        return found.group(1) if found else REDACTED
+    text = str(value)
+    if strategy is Strategy.HASH:
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
+    if strategy is Strategy.PARTIAL:
+        return text[0] + "*" * (len(text) - 2) + text[-1] if len(text) > 2 else "*" * len(text)
+    if strategy is Strategy.EMAIL:
+        local, at, domain = text.partition("@")
+        return f"{local[:1]}***@{domain}" if at else REDACTED
+    if strategy is Strategy.PHONE:
+        digits = re.sub(r"\D", "", text)
+        return "*" * max(len(digits) - 4, 0) + digits[-4:] if len(digits) > 4 else REDACTED
+    return REDACTED
+
+
+class MaskingRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    description: str = Field(default="", max_length=500)
+    classifications: list[Classification] = Field(min_length=1)
+    roles: list[str] = Field(default_factory=list, description="Any of these roles")
+    scopes: list[str] = Field(default_factory=list, description="Or any of these API-key scopes")
+    strategy: Strategy
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not RULE_ID.match(value):
+            raise ValueError("a rule id is 1-63 lowercase letters, digits, '-' or '_'")
+        return value
+
+    def applies(self, roles: frozenset[str], scopes: frozenset[str]) -> bool:
+        if not self.roles and not self.scopes:
+            return True  # a rule naming nobody applies to everybody
+        return bool(roles.intersection(self.roles) or scopes.intersection(self.scopes))
+
+
+class MaskingDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["masking"]
+    description: str = Field(default="", max_length=1000)
+    rules: list[MaskingRule] = Field(default_factory=list, max_length=500)
+
+
+def parse_masking(data: Any) -> MaskingDocument:
+    try:
+        return MaskingDocument.model_validate(data)
+    except ValidationError as error:
+        raise InvalidRuleSet(format_errors(error)) from None
+
+
+class MaskingTable:
+    """A compiled masking document: decisions by classification and caller."""
+
+    def __init__(self, rules: Iterable[MaskingRule]) -> None:
+        self._rules = list(rules)
+        self._memo: dict[tuple[Classification, frozenset[str], frozenset[str]], Strategy] = {}
+
+    @classmethod
+    def compile(cls, document: MaskingDocument | None) -> MaskingTable:
+        return cls(document.rules if document else [])
+
+    def strategy(
+        self,
+        classification: Classification,
+        roles: Iterable[str] = (),
+        scopes: Iterable[str] = (),
+    ) -> Strategy:
+        key = (classification, frozenset(roles), frozenset(scopes))
+        decided = self._memo.get(key)
+        if decided is None:
+            decided = next(
+                (
+                    rule.strategy
+                    for rule in self._rules
+                    if classification in rule.classifications and rule.applies(key[1], key[2])
+                ),
+                DEFAULTS[classification],
+            )
+            self._memo[key] = decided
+        return decided
+
+
+TEMPLATE: dict[str, Any] = {
+    "kind": "masking",
+    "description": "Standard 1.4: personal data is seen only where the duty needs it",
+    "rules": [
+        {
+            "id": "service-and-compliance-see-personal-data",
+            "classifications": ["confidential_personal", "sensitive_personal"],
+            "roles": [
+                "owner",
+                "customer-service-staff",
+                "customer-service-manager",
+                "compliance-staff",
+                "compliance-manager",
+                "compliance-officer",
+            ],
+            "strategy": "none",
+        },
+        {
+            "id": "others-see-contact-data-partially",
+            "classifications": ["confidential_personal"],
+            "strategy": "partial",
+        },
+    ],
+}
+
+
+__all__ = [
+    "DEFAULTS",
+    "REDACTED",
+    "TEMPLATE",
+    "Classification",
+    "MaskingDocument",
+    "MaskingRule",
+    "MaskingTable",
+    "Strategy",
+    "mask",
+    "parse_masking",
+]
