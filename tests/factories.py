@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from merchantops.rules import templates
 from merchantops.tenants import admin
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Membership, Tenant, User
@@ -49,3 +50,11 @@ async def principal(shop: Shop, user: User | None = None) -> Principal:
     tenant = await Tenant.get(id=shop.tenant.id)
     policy = await load_policy(tenant.id, tenant.policy_version)
     return Principal(user=user, tenant=tenant, membership=membership, policy=policy)
+
+
+async def make_onboarded_shop(slug: str) -> Shop:
+    """A shop with the rule sets every new tenant starts from (masking included)."""
+    shop = await make_shop(slug)
+    with tenant_scope(shop.tenant.id):
+        await templates.install()
+    return shop

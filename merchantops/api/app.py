@@ -19,6 +19,7 @@ from merchantops.api.graphql.schema import build_schema
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.db import close_db, init_db, ping_db
 from merchantops.log import get_logger
+from merchantops.rules.evaluation import MaskingPolicies
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.context import actor_scope, tenant_scope
@@ -42,6 +43,7 @@ class _GraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.authenticator = authenticator
         self.background: Background | None = None
+        self.masking = MaskingPolicies()
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         return Context(
@@ -51,6 +53,7 @@ class _GraphQL(GraphQL[Context, None]):
             settings=self.settings,
             authenticator=self.authenticator,
             queue=self.background.queue if self.background else None,
+            masking=self.masking,
         )
 
 

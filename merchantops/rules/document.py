@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -195,10 +195,11 @@ class Rule(_Strict):
 class RuleSetKind(StrEnum):
     COMPLIANCE = "compliance"
     RISK = "risk"
+    MASKING = "masking"  # its documents have their own shape: rules.masking
 
 
 class RuleSetDocument(_Strict):
-    kind: RuleSetKind
+    kind: Literal[RuleSetKind.COMPLIANCE, RuleSetKind.RISK]
     description: str = Field(default="", max_length=1000)
     rules: list[Rule] = Field(min_length=1, max_length=500)
 

@@ -16,6 +16,7 @@ from uuid import UUID
 from merchantops.rules import versions
 from merchantops.rules.document import ComplianceThen, RiskThen, RuleSetDocument, RuleSetKind, parse
 from merchantops.rules.durable_engine import CompiledRuleSet, DurableEngine, compile_document
+from merchantops.rules.masking import MaskingTable, parse_masking
 from merchantops.tenants.context import current_tenant_id
 from merchantops.tenants.models import Tenant
 
@@ -73,4 +74,21 @@ class RuleEvaluator:
             return entry
 
 
-__all__ = ["Decision", "RuleEvaluator"]
+class MaskingPolicies:
+    """The compiled masking table of each tenant's active masking version, kept current."""
+
+    def __init__(self) -> None:
+        self._tables: dict[UUID, tuple[int, MaskingTable]] = {}
+
+    async def table(self, tenant_id: UUID) -> MaskingTable:
+        tenant = await Tenant.get(id=tenant_id).only("id", "rules_version")
+        cached = self._tables.get(tenant_id)
+        if cached is not None and cached[0] == tenant.rules_version:
+            return cached[1]
+        version = await versions.active(RuleSetKind.MASKING)
+        table = MaskingTable.compile(parse_masking(version.document) if version else None)
+        self._tables[tenant_id] = (tenant.rules_version, table)
+        return table
+
+
+__all__ = ["Decision", "MaskingPolicies", "RuleEvaluator"]

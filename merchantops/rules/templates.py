@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from merchantops.rules import versions
+from merchantops.rules.masking import TEMPLATE as MASKING
 
 COMPLIANCE: dict[str, Any] = {
     "kind": "compliance",
@@ -142,9 +143,9 @@ RISK: dict[str, Any] = {
 
 async def install() -> None:
     """Draft and activate the templates for the tenant in context."""
-    for document in (COMPLIANCE, RISK):
+    for document in (COMPLIANCE, RISK, MASKING):
         draft = await versions.create_draft(document)
         await versions.activate(draft.id)
 
 
-__all__ = ["COMPLIANCE", "RISK", "install"]
+__all__ = ["COMPLIANCE", "MASKING", "RISK", "install"]

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from merchantops.rules.document import InvalidRuleSet, RuleSetDocument, RuleSetKind, parse
 from merchantops.rules.durable_engine import TooComplex, compile_document
+from merchantops.rules.masking import MaskingDocument, MaskingTable, parse_masking
 from merchantops.rules.models import RuleSetVersion, VersionStatus
 from merchantops.rules.reference import fired
 from merchantops.tenants import audit
@@ -34,9 +35,13 @@ class InvalidDocument(GovernanceError):
         self.problems = problems
 
 
-def check(data: Any) -> RuleSetDocument:
+def check(data: Any) -> RuleSetDocument | MaskingDocument:
     """Parse and compile-check a document; `InvalidDocument` lists every problem by path."""
     try:
+        if isinstance(data, Mapping) and data.get("kind") == RuleSetKind.MASKING.value:
+            masking = parse_masking(data)
+            MaskingTable.compile(masking)
+            return masking
         document = parse(data)
     except InvalidRuleSet as invalid:
         raise InvalidDocument(invalid.problems) from None
@@ -52,9 +57,10 @@ async def create_draft(data: Any) -> RuleSetVersion:
     document = check(data)
     async with in_transaction():
         await Tenant.select_for_update().filter(id=current_tenant_id()).first()
-        last = await RuleSetVersion.filter(kind=document.kind.value).order_by("-version").first()
+        kind = str(document.kind)
+        last = await RuleSetVersion.filter(kind=kind).order_by("-version").first()
         version = await RuleSetVersion.create(
-            kind=document.kind.value,
+            kind=kind,
             version=(last.version + 1) if last else 1,
             document=document.model_dump(mode="json", by_alias=True, exclude_defaults=True),
             created_by=current_actor(),
@@ -86,6 +92,8 @@ async def dry_run(id: UUID, facts: Sequence[Mapping[str, Any]]) -> list[DryRunRe
         if not isinstance(fact, Mapping):
             raise InvalidInput("Each sample fact is a JSON object.", field=f"facts[{index}]")
     version = await get_version(id)
+    if version.kind == RuleSetKind.MASKING.value:
+        raise InvalidInput("Dry runs are for compliance and risk rule sets.", field="id")
     document = parse(version.document)
     by_id = {rule.id: rule for rule in document.rules}
     results = []

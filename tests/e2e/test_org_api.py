@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+from merchantops.tenants.models import User
 from merchantops.tenants.rbac import load_policy
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, add_member, make_shop
 
-MEMBERS = "{ members { edges { node { id roles user { email } department { slug } } } } }"
+MEMBERS = "{ members { edges { node { id roles user { id } department { slug } } } } }"
 
 
 async def _login(gql: GraphQLClient, email: str) -> str:
@@ -16,9 +18,12 @@ async def _login(gql: GraphQLClient, email: str) -> str:
 
 
 async def _member_id(gql: GraphQLClient, token: str, email: str) -> str:
+    # by user id: other members' emails may be masked for the caller
+    user = await User.get(email=email)
+    wanted = base64.b64encode(f"User:{user.id}".encode()).decode()
     body = await gql.execute(MEMBERS, token=token, tenant="acme")
     for edge in body["data"]["members"]["edges"]:
-        if edge["node"]["user"]["email"] == email:
+        if edge["node"]["user"]["id"] == wanted:
             return str(edge["node"]["id"])
     raise AssertionError(f"{email} is not a member")
 

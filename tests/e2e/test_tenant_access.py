@@ -5,7 +5,7 @@ from __future__ import annotations
 from merchantops.tenants import admin
 from merchantops.tenants.models import TenantStatus
 from tests.conftest import GraphQLClient
-from tests.factories import PASSWORD, add_member, make_shop
+from tests.factories import PASSWORD, add_member, make_onboarded_shop, make_shop
 
 TENANT_VIEW = """
 { currentTenant { slug name }
@@ -14,7 +14,7 @@ TENANT_VIEW = """
 
 
 async def test_member_sees_their_tenant_and_its_members(gql: GraphQLClient) -> None:
-    acme = await make_shop("acme")
+    acme = await make_onboarded_shop("acme")
     await add_member(acme, "lead@acme.example.com", ["customer-service-manager"])
     token = (await gql.login("lead@acme.example.com", PASSWORD))["accessToken"]
 

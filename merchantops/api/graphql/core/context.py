@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from strawberry.types import Info as StrawberryInfo
 
 from merchantops.api.graphql.core.loaders import Loaders
+from merchantops.rules.evaluation import MaskingPolicies
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.jobs import JobQueue
@@ -24,6 +25,7 @@ class Context:
     settings: Settings
     authenticator: Authenticator
     queue: JobQueue | None = None
+    masking: MaskingPolicies = field(default_factory=MaskingPolicies)
     loaders: Loaders = field(default_factory=Loaders)
     policy: TenantPolicy | None = None
 

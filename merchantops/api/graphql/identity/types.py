@@ -8,7 +8,9 @@ import strawberry
 from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.masking import classified
 from merchantops.api.graphql.org.types import DepartmentNode
+from merchantops.rules.masking import Classification
 from merchantops.tenants import models
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.rbac import user_subject
@@ -42,18 +44,29 @@ class TenantNode(relay.Node):
 @strawberry.type(name="User")
 class UserNode(relay.Node):
     id: relay.NodeID[str]
-    email: str
-    full_name: str
+    email_value: strawberry.Private[str]
+    full_name_value: strawberry.Private[str]
     is_platform_admin: bool
     created_at: datetime
     last_login_at: datetime | None
+
+    @strawberry.field(
+        extensions=[classified(Classification.CONFIDENTIAL_PERSONAL)],
+        description="Masked by the tenant's masking rules, except for the user themself.",
+    )
+    async def email(self) -> str | None:
+        return self.email_value
+
+    @strawberry.field(extensions=[classified(Classification.CONFIDENTIAL_PERSONAL)])
+    async def full_name(self) -> str | None:
+        return self.full_name_value
 
     @classmethod
     def from_model(cls, user: models.User) -> Self:
         return cls(
             id=str(user.id),
-            email=user.email,
-            full_name=user.full_name,
+            email_value=user.email,
+            full_name_value=user.full_name,
             is_platform_admin=user.is_platform_admin,
             created_at=user.created_at,
             last_login_at=user.last_login_at,

@@ -26,6 +26,7 @@ APPROVE = TenantPermission("rule_set", "approve")
 class RuleSetKind(Enum):
     COMPLIANCE = "compliance"
     RISK = "risk"
+    MASKING = "masking"
 
 
 @strawberry.enum(name="RuleSetStatus")

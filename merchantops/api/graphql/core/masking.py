@@ -1,0 +1,63 @@
+"""Applying the tenant's masking table to classified GraphQL fields.
+
+    @strawberry.field(extensions=[classified(Classification.CONFIDENTIAL_PERSONAL)])
+    async def email(self) -> str | None: ...
+
+The strategy depends on the caller's roles (all inherited ones) or API-key scopes; a caller's
+own record is never masked for them. Outside a tenant there is no table: nothing is shown of
+other people there anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from strawberry.extensions import FieldExtension
+from strawberry.types import Info as StrawberryInfo
+
+from merchantops.rules.masking import Classification, MaskingTable, Strategy, mask
+from merchantops.tenants.rbac import user_subject
+
+
+class Classified(FieldExtension):
+    def __init__(self, classification: Classification) -> None:
+        self.classification = classification
+
+    async def resolve_async(
+        self,
+        next_: Callable[..., Awaitable[Any]],
+        source: Any,
+        info: StrawberryInfo[Any, Any],
+        **kwargs: Any,
+    ) -> Any:
+        value = await next_(source, info, **kwargs)
+        return mask(await strategy_for(info, self.classification, source), value)
+
+
+async def strategy_for(
+    info: StrawberryInfo[Any, Any], classification: Classification, source: Any
+) -> Strategy:
+    context = info.context
+    principal = context.principal
+    if principal.tenant_id is None or context.policy is None:
+        return Strategy.NONE
+    if principal.user is not None and str(getattr(source, "id", "")) == str(principal.user.id):
+        return Strategy.NONE  # one's own data
+    table: MaskingTable = await context.masking.table(principal.tenant_id)
+    scopes: set[str] = set()
+    if principal.api_key is not None:
+        roles = {principal.api_key.role_slug}
+        roles |= set(context.policy.implicit_roles_of(f"role:{principal.api_key.role_slug}"))
+        scopes = {str(scope) for scope in principal.scopes}
+    else:
+        assert principal.user is not None
+        roles = set(context.policy.implicit_roles_of(user_subject(principal.user.id)))
+    return table.strategy(classification, roles=roles, scopes=scopes)
+
+
+def classified(classification: Classification) -> Classified:
+    return Classified(classification)
+
+
+__all__ = ["Classified", "classified", "strategy_for"]

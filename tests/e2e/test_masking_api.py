@@ -1,0 +1,62 @@
+"""Personal data in GraphQL answers follows the tenant's masking rules."""
+
+from __future__ import annotations
+
+from merchantops.rules import templates
+from merchantops.tenants.context import tenant_scope
+from tests.conftest import GraphQLClient
+from tests.factories import PASSWORD, add_member, make_shop
+
+MEMBERS = "{ members { edges { node { user { email fullName } } } } }"
+
+
+async def _emails(gql: GraphQLClient, email: str) -> dict[str, object]:
+    token = (await gql.login(email, PASSWORD))["accessToken"]
+    body = await gql.execute(MEMBERS, token=token, tenant="acme")
+    return {
+        edge["node"]["user"]["email"]: edge["node"]["user"]["fullName"]
+        for edge in body["data"]["members"]["edges"]
+    }
+
+
+async def test_member_emails_are_partial_for_a_warehouse_manager_and_clear_for_service(
+    gql: GraphQLClient,
+) -> None:
+    # given: the standard masking template, a warehouse manager and a service manager
+    shop = await make_shop("acme")
+    with tenant_scope(shop.tenant.id):
+        await templates.install()
+    await add_member(shop, "stock@acme.example.com", ["warehouse-manager"])
+    await add_member(shop, "care@acme.example.com", ["customer-service-manager"])
+
+    # when
+    warehouse = await _emails(gql, "stock@acme.example.com")
+    service = await _emails(gql, "care@acme.example.com")
+
+    # then: the warehouse sees only its own address in full
+    assert "stock@acme.example.com" in warehouse
+    assert "owner@acme.example.com" not in warehouse
+    assert "o********************m" in warehouse
+    assert set(service) == {
+        "owner@acme.example.com",
+        "stock@acme.example.com",
+        "care@acme.example.com",
+    }
+
+
+async def test_without_a_masking_rule_personal_data_is_redacted(gql: GraphQLClient) -> None:
+    shop = await make_shop("acme")  # no rule sets installed: defaults apply
+    await add_member(shop, "stock@acme.example.com", ["warehouse-manager"])
+
+    seen = await _emails(gql, "stock@acme.example.com")
+
+    assert set(seen) == {"[redacted]", "stock@acme.example.com"}
+
+
+async def test_own_record_is_never_masked_outside_or_inside_a_tenant(gql: GraphQLClient) -> None:
+    shop = await make_shop("acme")
+    token = (await gql.login(shop.email, PASSWORD))["accessToken"]
+
+    me = await gql.execute("{ me { user { email } } }", token=token, tenant="acme")
+
+    assert me["data"]["me"]["user"]["email"] == shop.email
