@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -77,6 +77,32 @@ def mask(strategy: Strategy, value: Any) -> Any:
         digits = re.sub(r"\D", "", text)
         return "*" * max(len(digits) - 4, 0) + digits[-4:] if len(digits) > 4 else REDACTED
     return REDACTED
+
+
+# Keys that carry personal data wherever they appear in free-form JSON (audit diffs, event
+# payloads, webhook bodies): `mask_json` masks them by their classification.
+CLASSIFIED_KEYS = {
+    "email": Classification.CONFIDENTIAL_PERSONAL,
+    "full_name": Classification.CONFIDENTIAL_PERSONAL,
+    "phone": Classification.CONFIDENTIAL_PERSONAL,
+    "address": Classification.CONFIDENTIAL_PERSONAL,
+    "id_number": Classification.SENSITIVE_PERSONAL,
+    "birth_date": Classification.SENSITIVE_PERSONAL,
+}
+
+
+def mask_json(value: Any, decide: Callable[[Classification], Strategy]) -> Any:
+    """A copy of `value` with every classified key's value masked as `decide` says."""
+    if isinstance(value, dict):
+        return {
+            key: mask(decide(CLASSIFIED_KEYS[key]), item)
+            if key in CLASSIFIED_KEYS and not isinstance(item, dict | list)
+            else mask_json(item, decide)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_json(item, decide) for item in value]
+    return value
 
 
 class MaskingRule(BaseModel):
@@ -176,6 +202,7 @@ TEMPLATE: dict[str, Any] = {
 
 
 __all__ = [
+    "CLASSIFIED_KEYS",
     "DEFAULTS",
     "REDACTED",
     "TEMPLATE",
@@ -185,5 +212,6 @@ __all__ = [
     "MaskingTable",
     "Strategy",
     "mask",
+    "mask_json",
     "parse_masking",
 ]

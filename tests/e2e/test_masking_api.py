@@ -60,3 +60,33 @@ async def test_own_record_is_never_masked_outside_or_inside_a_tenant(gql: GraphQ
     me = await gql.execute("{ me { user { email } } }", token=token, tenant="acme")
 
     assert me["data"]["me"]["user"]["email"] == shop.email
+
+
+async def test_audit_diffs_mask_personal_data_for_roles_without_the_duty(
+    gql: GraphQLClient,
+) -> None:
+    # given: a member added through the API, so the audit diff holds their email
+    shop = await make_shop("acme")
+    with tenant_scope(shop.tenant.id):
+        await templates.install()
+    await add_member(shop, "audit@acme.example.com", ["auditor"])
+    await add_member(shop, "officer@acme.example.com", ["compliance-officer"])
+    owner = (await gql.login(shop.email, PASSWORD))["accessToken"]
+    await gql.execute(
+        'mutation { addMember(input: {email: "new.hire@acme.example.com"}) { errors { code } } }',
+        token=owner,
+        tenant="acme",
+    )
+    log = '{ auditLog(filter: {action: "member.add"}) { edges { node { diff } } } }'
+
+    # when
+    auditor = (await gql.login("audit@acme.example.com", PASSWORD))["accessToken"]
+    officer = (await gql.login("officer@acme.example.com", PASSWORD))["accessToken"]
+    as_auditor = await gql.execute(log, token=auditor, tenant="acme")
+    as_officer = await gql.execute(log, token=officer, tenant="acme")
+
+    # then
+    seen_by_auditor = as_auditor["data"]["auditLog"]["edges"][0]["node"]["diff"]["after"]
+    seen_by_officer = as_officer["data"]["auditLog"]["edges"][0]["node"]["diff"]["after"]
+    assert seen_by_auditor["email"] == "n***********************m"
+    assert seen_by_officer["email"] == "new.hire@acme.example.com"

@@ -15,6 +15,7 @@ from merchantops.rules.masking import (
     MaskingTable,
     Strategy,
     mask,
+    mask_json,
     parse_masking,
 )
 
@@ -104,3 +105,17 @@ def test_bad_masking_documents_name_the_path() -> None:
 
     paths = {path for path, _ in refused.value.problems}
     assert paths == {"rules[0].classifications[0]", "rules[0].strategy"}
+
+
+def test_classified_keys_are_masked_anywhere_in_json() -> None:
+    document = {
+        "after": {"email": "ana@example.com", "roles": ["a"], "nested": [{"phone": "13800138000"}]},
+        "before": None,
+    }
+
+    masked = mask_json(document, lambda classification: Strategy.REDACT)
+
+    assert masked == {
+        "after": {"email": REDACTED, "roles": ["a"], "nested": [{"phone": REDACTED}]},
+        "before": None,
+    }

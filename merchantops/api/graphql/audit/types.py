@@ -7,6 +7,8 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.masking import json_masked
 from merchantops.tenants import models
 from merchantops.tenants.audit import ChainReport
 
@@ -19,10 +21,17 @@ class AuditEntryNode(relay.Node):
     action: str
     target_type: str
     target_id: str
-    diff: JSON = strawberry.field(description="{before, after}: only the fields that changed.")
+    diff_value: strawberry.Private[Any]
     request_id: str | None
     created_at: datetime
     hash: str
+
+    @strawberry.field(
+        description="{before, after}: only the fields that changed; personal data masked."
+    )
+    async def diff(self, info: Info) -> JSON:
+        masked: JSON = await json_masked(info, self.diff_value)
+        return masked
 
     @classmethod
     def from_model(cls, entry: models.AuditEntry) -> Self:
@@ -34,7 +43,7 @@ class AuditEntryNode(relay.Node):
             action=entry.action,
             target_type=entry.target_type,
             target_id=entry.target_id,
-            diff=diff,
+            diff_value=diff,
             request_id=entry.request_id,
             created_at=entry.created_at,
             hash=entry.hash,

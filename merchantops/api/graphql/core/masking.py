@@ -16,7 +16,14 @@ from typing import Any
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info as StrawberryInfo
 
-from merchantops.rules.masking import Classification, MaskingTable, Strategy, mask
+from merchantops.rules.masking import (
+    CLASSIFIED_KEYS,
+    Classification,
+    MaskingTable,
+    Strategy,
+    mask,
+    mask_json,
+)
 from merchantops.tenants.rbac import user_subject
 
 
@@ -33,6 +40,14 @@ class Classified(FieldExtension):
     ) -> Any:
         value = await next_(source, info, **kwargs)
         return mask(await strategy_for(info, self.classification, source), value)
+
+
+async def json_masked(info: StrawberryInfo[Any, Any], value: Any) -> Any:
+    """Free-form JSON (audit diffs, alert facts) with classified keys masked for the caller."""
+    decisions: dict[Classification, Strategy] = {}
+    for classification in set(CLASSIFIED_KEYS.values()):
+        decisions[classification] = await strategy_for(info, classification, None)
+    return mask_json(value, decisions.__getitem__)
 
 
 async def strategy_for(
@@ -60,4 +75,4 @@ def classified(classification: Classification) -> Classified:
     return Classified(classification)
 
 
-__all__ = ["Classified", "classified", "strategy_for"]
+__all__ = ["Classified", "classified", "json_masked", "strategy_for"]
