@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any, Self
 
 import strawberry
@@ -19,11 +18,9 @@ from merchantops.tenants.errors import GovernanceError
 WRITE = TenantPermission("risk_alert", "write")
 
 
-@strawberry.enum(name="RiskAlertStatus")
-class AlertStatus(Enum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
+# The domain's own enum, exposed as it is: one list of values to keep.
+AlertStatus = models.AlertStatus
+strawberry.enum(AlertStatus, name="RiskAlertStatus")
 
 
 @strawberry.type(name="RiskAlert")
@@ -46,7 +43,7 @@ class RiskAlertNode(relay.Node):
             rule_id=alert.rule_id,
             title=alert.title,
             severity=alert.severity,
-            status=AlertStatus(alert.status.value),
+            status=alert.status,
             occurrences=alert.occurrences,
             last_fact=fact,
             created_at=alert.created_at,

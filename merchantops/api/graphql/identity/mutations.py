@@ -12,7 +12,6 @@ from merchantops.domain import onboarding
 from merchantops.tenants import admin
 from merchantops.tenants.auth import Session
 from merchantops.tenants.errors import GovernanceError
-from merchantops.tenants.models import TenantStatus as ModelTenantStatus
 
 
 @strawberry.input
@@ -156,9 +155,7 @@ class IdentityMutation:
     )
     async def set_tenant_status(self, input: SetTenantStatusInput) -> TenantPayload:
         try:
-            tenant = await admin.set_tenant_status(
-                input.slug, ModelTenantStatus(input.status.value)
-            )
+            tenant = await admin.set_tenant_status(input.slug, input.status)
         except GovernanceError as error:
             return TenantPayload(errors=user_errors(error))
         return TenantPayload(tenant=TenantNode.from_model(tenant))

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Self
 
 import strawberry
@@ -15,11 +14,9 @@ from merchantops.tenants import models
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.rbac import user_subject
 
-
-@strawberry.enum(name="TenantStatus")
-class TenantStatus(Enum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
+# The domain's own enum, exposed as it is: one list of values to keep.
+TenantStatus = models.TenantStatus
+strawberry.enum(TenantStatus, name="TenantStatus")
 
 
 @strawberry.type(name="Tenant")
@@ -36,7 +33,7 @@ class TenantNode(relay.Node):
             id=str(tenant.id),
             slug=tenant.slug,
             name=tenant.name,
-            status=TenantStatus(tenant.status.value),
+            status=tenant.status,
             created_at=tenant.created_at,
         )
 

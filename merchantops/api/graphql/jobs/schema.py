@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Self
 
 import strawberry
@@ -15,14 +14,9 @@ from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants import jobs, models
 from merchantops.tenants.errors import GovernanceError
 
-
-@strawberry.enum(name="JobStatus")
-class JobStatus(Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    RETRYING = "retrying"
-    SUCCEEDED = "succeeded"
-    DEAD = "dead"
+# The domain's own enum, exposed as it is: one list of values to keep.
+JobStatus = models.JobStatus
+strawberry.enum(JobStatus, name="JobStatus")
 
 
 @strawberry.type(name="Job")
@@ -44,7 +38,7 @@ class JobNode(relay.Node):
             id=str(record.id),
             name=record.name,
             key=record.key,
-            status=JobStatus(record.status.value),
+            status=record.status,
             attempts=record.attempts,
             progress_done=record.progress_done,
             progress_total=record.progress_total,

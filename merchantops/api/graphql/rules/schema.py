@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any, Self
 
 import strawberry
@@ -22,18 +21,14 @@ WRITE = TenantPermission("rule_set", "write")
 APPROVE = TenantPermission("rule_set", "approve")
 
 
-@strawberry.enum(name="RuleSetKind")
-class RuleSetKind(Enum):
-    COMPLIANCE = "compliance"
-    RISK = "risk"
-    MASKING = "masking"
+# The domain's own enum, exposed as it is: one list of values to keep.
+RuleSetKind = rule_document.RuleSetKind
+strawberry.enum(RuleSetKind, name="RuleSetKind")
 
 
-@strawberry.enum(name="RuleSetStatus")
-class RuleSetStatus(Enum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    RETIRED = "retired"
+# The domain's own enum, exposed as it is: one list of values to keep.
+RuleSetStatus = models.VersionStatus
+strawberry.enum(RuleSetStatus, name="RuleSetStatus")
 
 
 @strawberry.type(name="RuleSetVersion")
@@ -54,7 +49,7 @@ class RuleSetVersionNode(relay.Node):
             id=str(version.id),
             kind=RuleSetKind(version.kind),
             version=version.version,
-            status=RuleSetStatus(version.status.value),
+            status=version.status,
             document=document,
             created_by=version.created_by,
             created_at=version.created_at,
@@ -194,7 +189,7 @@ class RuleSetMutation:
     )
     async def rollback_rule_set(self, input: RollbackRuleSetInput) -> RuleSetPayload:
         try:
-            version = await versions.rollback(rule_document.RuleSetKind(input.kind.value))
+            version = await versions.rollback(input.kind)
         except GovernanceError as error:
             return RuleSetPayload(errors=_errors(error))
         return RuleSetPayload(version=RuleSetVersionNode.from_model(version))

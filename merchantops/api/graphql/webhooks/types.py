@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Self
 
 import strawberry
@@ -10,13 +9,9 @@ from strawberry import relay
 from merchantops.api.graphql.core.context import Info
 from merchantops.domain.webhooks import models
 
-
-@strawberry.enum(name="WebhookDeliveryStatus")
-class DeliveryStatus(Enum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    DEAD = "dead"
+# The domain's own enum, exposed as it is: one list of values to keep.
+DeliveryStatus = models.DeliveryStatus
+strawberry.enum(DeliveryStatus, name="WebhookDeliveryStatus")
 
 
 @strawberry.type(name="WebhookSubscription")
@@ -77,7 +72,7 @@ class DeliveryNode(relay.Node):
             id=str(delivery.id),
             event_id=str(delivery.event_id),
             event_type=delivery.event_type,
-            status=DeliveryStatus(delivery.status.value),
+            status=delivery.status,
             attempts=delivery.attempts,
             last_status_code=delivery.last_status_code,
             created_at=delivery.created_at,
