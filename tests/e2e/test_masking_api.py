@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from merchantops.rules import templates
+from merchantops.rules.evaluation import MaskingPolicies
 from merchantops.tenants.context import tenant_scope
 from tests.conftest import GraphQLClient
-from tests.factories import PASSWORD, add_member, make_shop
+from tests.factories import PASSWORD, add_member, make_onboarded_shop, make_shop
 
 MEMBERS = "{ members { edges { node { user { email fullName } } } } }"
 
@@ -90,3 +95,25 @@ async def test_audit_diffs_mask_personal_data_for_roles_without_the_duty(
     seen_by_officer = as_officer["data"]["auditLog"]["edges"][0]["node"]["diff"]["after"]
     assert seen_by_auditor["email"] == "n***********************m"
     assert seen_by_officer["email"] == "new.hire@acme.example.com"
+
+
+async def test_the_masking_table_is_looked_up_once_per_request(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = await make_onboarded_shop("acme")
+    for n in range(5):
+        await add_member(shop, f"m{n}@acme.example.com", ["warehouse-staff"])
+    lookups = 0
+    real = MaskingPolicies.table
+
+    async def counting(self: MaskingPolicies, tenant_id: Any) -> Any:
+        nonlocal lookups
+        lookups += 1
+        return await real(self, tenant_id)
+
+    monkeypatch.setattr(MaskingPolicies, "table", counting)
+
+    seen = await _emails(gql, shop.email)
+
+    assert len(seen) == 6
+    assert lookups == 1

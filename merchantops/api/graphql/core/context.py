@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -7,6 +8,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from merchantops.api.graphql.core.loaders import Loaders
 from merchantops.rules.evaluation import MaskingPolicies
+from merchantops.rules.masking import MaskingTable
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.jobs import JobQueue
@@ -29,8 +31,22 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     policy: TenantPolicy | None = None
 
+    _masking_table: asyncio.Task[MaskingTable] | None = None
+
     def __post_init__(self) -> None:
         self.policy = self.principal.policy
+
+    async def masking_table(self) -> MaskingTable:
+        """The tenant's masking table, looked up once per request (not once per field).
+
+        Sibling fields resolve concurrently, so the first caller's lookup is shared as a task.
+        """
+        if self._masking_table is None:
+            assert self.principal.tenant_id is not None
+            self._masking_table = asyncio.ensure_future(
+                self.masking.table(self.principal.tenant_id)
+            )
+        return await self._masking_table
 
     def require_queue(self) -> JobQueue:
         assert self.queue is not None, "the app was built without background jobs"

@@ -59,7 +59,7 @@ async def strategy_for(
         return Strategy.NONE
     if principal.user is not None and str(getattr(source, "id", "")) == str(principal.user.id):
         return Strategy.NONE  # one's own data
-    table: MaskingTable = await context.masking.table(principal.tenant_id)
+    table: MaskingTable = await context.masking_table()
     scopes: set[str] = set()
     if principal.api_key is not None:
         roles = {principal.api_key.role_slug}
