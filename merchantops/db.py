@@ -12,6 +12,10 @@ MODEL_MODULES = [
     "merchantops.rules.models",
     "merchantops.domain.webhooks.models",
     "merchantops.domain.governance.models",
+    "merchantops.domain.catalog.models",
+    "merchantops.domain.suppliers.models",
+    "merchantops.domain.purchasing.models",
+    "merchantops.domain.inventory.models",
 ]
 MIGRATIONS_MODULE = "merchantops.migrations"
 

@@ -49,4 +49,41 @@ class RiskSignal(TenantModel):
         unique_together = (("tenant", "event_id", "rule_id"),)
 
 
-__all__ = ["AlertStatus", "RiskAlert", "RiskSignal"]
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class ApprovalRequest(TenantModel):
+    """A change a compliance rule held back until someone holding `role` decides on it."""
+
+    id = fields.UUIDField(primary_key=True)
+    action = fields.CharField(max_length=100)
+    subject_type = fields.CharField(max_length=50)
+    subject_id = fields.CharField(max_length=100)
+    role = fields.CharField(max_length=63)
+    rules: list[str] = fields.JSONField(default=list)
+    reason = fields.CharField(max_length=500, default="")
+    # What the change needs to be applied later, as the action's handler reads it.
+    payload: dict[str, object] = fields.JSONField(default=dict)
+    status = fields.CharEnumField(ApprovalStatus, max_length=16, default=ApprovalStatus.PENDING)
+    requested_by = fields.CharField(max_length=100)
+    decided_by = fields.CharField(max_length=100, null=True)
+    decided_at = fields.DatetimeField(null=True)
+    comment = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "approval_request"
+        indexes = (("tenant_id", "status", "role"), ("tenant_id", "subject_id"))
+
+
+__all__ = [
+    "AlertStatus",
+    "ApprovalRequest",
+    "ApprovalStatus",
+    "RiskAlert",
+    "RiskSignal",
+]
