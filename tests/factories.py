@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
+from merchantops.domain.catalog.models import Product, Sku
+from merchantops.domain.inventory.models import Warehouse, Zone
+from merchantops.domain.suppliers.models import Grade, Supplier, SupplierContact
 from merchantops.rules import templates
 from merchantops.tenants import admin
 from merchantops.tenants.context import tenant_scope
@@ -58,3 +62,35 @@ async def make_onboarded_shop(slug: str) -> Shop:
     with tenant_scope(shop.tenant.id):
         await templates.install()
     return shop
+
+
+@dataclass
+class Catalog:
+    """A supplier, a warehouse with its MAIN zone and one product with two SKUs."""
+
+    supplier: Supplier
+    warehouse: Warehouse
+    zone: Zone
+    product: Product
+    skus: list[Sku]
+
+
+async def make_catalog(shop: Shop, *, grade: Grade | None = Grade.B) -> Catalog:
+    with tenant_scope(shop.tenant.id):
+        supplier = await Supplier.create(code="SUP-1", name="Lakeside Mills", grade=grade)
+        await SupplierContact.create(
+            supplier=supplier,
+            full_name="Dana Reyes",
+            email="dana.reyes@lakeside.example",
+            phone="+1 555 0100 234",
+        )
+        warehouse = await Warehouse.create(code="WH-1", name="Central")
+        zone = await Zone.create(warehouse=warehouse, code="MAIN", name="Main")
+        product = await Product.create(name="Linen shirt", category="apparel")
+        skus = [
+            await Sku.create(
+                product=product, code=f"SHIRT-{size}", name=size, price=40, cost=Decimal("15.50")
+            )
+            for size in ("M", "L")
+        ]
+    return Catalog(supplier, warehouse, zone, product, skus)

@@ -27,6 +27,18 @@ EVENT_TYPES: set[str] = {
     "api_key.revoked",
     "department.created",
     "risk_alert.raised",
+    "approval.requested",
+    "approval.decided",
+    "product.created",
+    "product.stage_changed",
+    "sku.price_changed",
+    "supplier.created",
+    "supplier.evaluated",
+    "purchase_order.submitted",
+    "purchase_order.approved",
+    "purchase_order.received",
+    "purchase_order.closed",
+    "purchase_order.cancelled",
 }
 
 
