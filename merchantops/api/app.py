@@ -19,7 +19,7 @@ from merchantops.api.graphql.schema import build_schema
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.db import close_db, init_db, ping_db
 from merchantops.log import get_logger
-from merchantops.rules.evaluation import MaskingPolicies
+from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.context import actor_scope, tenant_scope
@@ -28,6 +28,7 @@ from merchantops.tenants.principal import Principal
 from merchantops.tenants.tokens import AccessTokenCodec
 from merchantops.workers import embedding as workers
 from merchantops.workers.embedding import Background
+from merchantops.workers.registry import shared_engine
 
 logger = get_logger(__name__)
 PRINCIPAL_KEY = "merchantops.principal"
@@ -44,6 +45,7 @@ class _GraphQL(GraphQL[Context, None]):
         self.authenticator = authenticator
         self.background: Background | None = None
         self.masking = MaskingPolicies()
+        self.evaluator = RuleEvaluator(shared_engine())
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         return Context(
@@ -54,6 +56,7 @@ class _GraphQL(GraphQL[Context, None]):
             authenticator=self.authenticator,
             queue=self.background.queue if self.background else None,
             masking=self.masking,
+            evaluator=self.evaluator,
         )
 
 

@@ -91,6 +91,28 @@ CLASSIFIED_KEYS = {
 }
 
 
+def entity_of(model: type[Any]) -> str:
+    """A model's entity name in masking rules: its table name (`supplier_contact`)."""
+    return str(model._meta.db_table)
+
+
+def classification_of(model: type[Any], field: str) -> Classification:
+    """What `model` declares `field` to be in its `CLASSIFIED` catalogue (a KeyError if not)."""
+    declared: dict[str, str] = getattr(model, "CLASSIFIED", {})
+    return Classification(declared[field])
+
+
+def catalogue(models: Iterable[type[Any]]) -> dict[str, dict[str, Classification]]:
+    """Entity -> field -> classification, for every model that declares `CLASSIFIED`."""
+    return {
+        entity_of(model): {
+            field: Classification(level) for field, level in model.CLASSIFIED.items()
+        }
+        for model in models
+        if getattr(model, "CLASSIFIED", None)
+    }
+
+
 def mask_json(value: Any, decide: Callable[[Classification], Strategy]) -> Any:
     """A copy of `value` with every classified key's value masked as `decide` says."""
     if isinstance(value, dict):
@@ -111,6 +133,10 @@ class MaskingRule(BaseModel):
     id: str
     description: str = Field(default="", max_length=500)
     classifications: list[Classification] = Field(min_length=1)
+    entities: list[str] = Field(
+        default_factory=list,
+        description="Only fields of these entities (e.g. supplier_contact); none = every entity",
+    )
     roles: list[str] = Field(default_factory=list, description="Any of these roles")
     scopes: list[str] = Field(default_factory=list, description="Or any of these API-key scopes")
     strategy: Strategy
@@ -148,7 +174,7 @@ class MaskingTable:
 
     def __init__(self, rules: Iterable[MaskingRule]) -> None:
         self._rules = list(rules)
-        self._memo: dict[tuple[Classification, frozenset[str], frozenset[str]], Strategy] = {}
+        self._memo: dict[tuple[Classification, frozenset[str], frozenset[str], str], Strategy] = {}
 
     @classmethod
     def compile(cls, document: MaskingDocument | None) -> MaskingTable:
@@ -159,15 +185,19 @@ class MaskingTable:
         classification: Classification,
         roles: Iterable[str] = (),
         scopes: Iterable[str] = (),
+        entity: str = "",
     ) -> Strategy:
-        key = (classification, frozenset(roles), frozenset(scopes))
+        """The strategy for a field of `classification` (of `entity`) shown to this caller."""
+        key = (classification, frozenset(roles), frozenset(scopes), entity)
         decided = self._memo.get(key)
         if decided is None:
             decided = next(
                 (
                     rule.strategy
                     for rule in self._rules
-                    if classification in rule.classifications and rule.applies(key[1], key[2])
+                    if classification in rule.classifications
+                    and (not rule.entities or entity in rule.entities)
+                    and rule.applies(key[1], key[2])
                 ),
                 DEFAULTS[classification],
             )
@@ -179,6 +209,14 @@ TEMPLATE: dict[str, Any] = {
     "kind": "masking",
     "description": "Standard 1.4: personal data is seen only where the duty needs it",
     "rules": [
+        {
+            "id": "buyers-see-supplier-contacts",
+            "description": "Purchasing works with the supplier's people: their contacts in full",
+            "classifications": ["confidential_personal"],
+            "entities": ["supplier_contact"],
+            "roles": ["supply-chain-staff", "supply-chain-manager", "finance-manager"],
+            "strategy": "none",
+        },
         {
             "id": "service-and-compliance-see-personal-data",
             "classifications": ["confidential_personal", "sensitive_personal"],
@@ -211,6 +249,9 @@ __all__ = [
     "MaskingRule",
     "MaskingTable",
     "Strategy",
+    "catalogue",
+    "classification_of",
+    "entity_of",
     "mask",
     "mask_json",
     "parse_masking",

@@ -7,6 +7,7 @@ semicolons: keep semicolons out of them.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from tortoise import fields
 from tortoise.models import Model
@@ -36,6 +37,12 @@ class Tenant(Model):
 
 
 class User(Model):
+    # Data classification of personal fields (values of rules.masking.Classification).
+    CLASSIFIED: ClassVar[dict[str, str]] = {
+        "email": "confidential_personal",
+        "full_name": "confidential_personal",
+    }
+
     id = fields.UUIDField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
     full_name = fields.CharField(max_length=200, default="")

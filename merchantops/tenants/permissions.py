@@ -26,6 +26,7 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     # business areas
     "rule_set": (READ, WRITE, APPROVE),
     "risk_alert": (READ, WRITE),
+    "approval": (READ, WRITE),
     "data_export": (READ, WRITE, APPROVE),
     "product": (READ, WRITE, APPROVE),
     "supplier": (READ, WRITE),

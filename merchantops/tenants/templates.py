@@ -78,7 +78,7 @@ DEPARTMENTS = (
     DepartmentTemplate(
         "warehouse",
         "Warehouse",
-        staff=_rw("inventory") + _r("product", "purchase_order", "order"),
+        staff=_rw("inventory") + _r("product", "purchase_order", "order", "supplier"),
     ),
 )
 
@@ -122,7 +122,7 @@ def default_roles() -> list[RoleTemplate]:
                 staff_role(department.slug),
                 f"{department.name} Staff",
                 department=department.slug,
-                permissions=department.staff + _r("tenant", "department"),
+                permissions=department.staff + _r("tenant", "department", "approval"),
             )
         )
         roles.append(
@@ -130,7 +130,7 @@ def default_roles() -> list[RoleTemplate]:
                 manager_role(department.slug),
                 f"{department.name} Manager",
                 department=department.slug,
-                permissions=department.managers + _r("member", "role"),
+                permissions=department.managers + _r("member", "role") + _rw("approval"),
                 inherits=(staff_role(department.slug),),
             )
         )

@@ -12,13 +12,26 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import graphql
 import pytest
 
 from merchantops.api.graphql.schema import build_schema
-from merchantops.domain.governance.models import RiskAlert
+from merchantops.domain.catalog import service as catalog
+from merchantops.domain.catalog.models import Product, Sku
+from merchantops.domain.governance.models import ApprovalRequest, RiskAlert
+from merchantops.domain.inventory.models import Lot, StockLevel, StockMovement, Warehouse, Zone
+from merchantops.domain.purchasing import service as purchasing
+from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from merchantops.domain.suppliers import service as suppliers
+from merchantops.domain.suppliers.models import (
+    ScoringPolicy,
+    Supplier,
+    SupplierContact,
+    SupplierEvaluation,
+)
 from merchantops.domain.webhooks import service as webhooks
 from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
 from merchantops.rules import versions
@@ -52,6 +65,13 @@ class Ids:
     rule_set: str
     alert: str
     slug: str
+    product: str = ""
+    sku: str = ""
+    supplier: str = ""
+    contact: str = ""
+    order: str = ""
+    line: str = ""
+    approval: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -69,6 +89,13 @@ def missing_ids() -> Ids:
         rule_set=gid("RuleSetVersion", uuid.uuid4()),
         alert=gid("RiskAlert", uuid.uuid4()),
         slug="no-such-tenant",
+        product=gid("Product", uuid.uuid4()),
+        sku=gid("Sku", uuid.uuid4()),
+        supplier=gid("Supplier", uuid.uuid4()),
+        contact=gid("SupplierContact", uuid.uuid4()),
+        order=gid("PurchaseOrder", uuid.uuid4()),
+        line=gid("PurchaseOrderLine", uuid.uuid4()),
+        approval=gid("ApprovalRequest", uuid.uuid4()),
     )
 
 
@@ -78,6 +105,17 @@ RULES = {
     "description": "secret rules",
     "rules": [{"id": "r", "when": {"fact": "x", "eq": 1}, "then": {"outcome": "flag"}}],
 }
+
+
+def _id_only(name: str, selection: str, id_field: str) -> Callable[[Ids], Call]:
+    """A mutation whose input is just an id, answering `selection` and errors."""
+    return lambda i: (
+        f"mutation($id: ID!) {{ {name}(input: {{id: $id}}) "
+        f"{{ {selection} errors {{ field code message }} }} }}",
+        {"id": vars(i)[id_field]},
+    )
+
+
 # Operations that take another tenant's ids: (document, variables) for the ids of a tenant.
 BY_ID: dict[str, Callable[[Ids], Call]] = {
     "renameDepartment": lambda i: (
@@ -160,6 +198,66 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         "{ apiKey { id } errors { field code message } } }",
         {"id": i.api_key},
     ),
+    "updateProduct": lambda i: (
+        'mutation($id: ID!) { updateProduct(input: {id: $id, name: "Mine"}) '
+        "{ product { id name } errors { field code message } } }",
+        {"id": i.product},
+    ),
+    "changeProductStage": lambda i: (
+        "mutation($id: ID!) { changeProductStage(input: {id: $id, stage: GROWTH}) "
+        "{ product { id } errors { field code message } } }",
+        {"id": i.product},
+    ),
+    "addSku": lambda i: (
+        'mutation($id: ID!) { addSku(input: {productId: $id, sku: {code: "X-1", name: "x", '
+        'price: "1"}}) { sku { id } errors { field code message } } }',
+        {"id": i.product},
+    ),
+    "changeSkuPrice": lambda i: (
+        'mutation($id: ID!) { changeSkuPrice(input: {skuId: $id, price: "1"}) '
+        "{ sku { id code } approvalRequest { id } errors { field code message } } }",
+        {"id": i.sku},
+    ),
+    "addSupplierContact": lambda i: (
+        "mutation($id: ID!) { addSupplierContact(input: {supplierId: $id, "
+        'contact: {fullName: "X"}}) { contact { id } errors { field code message } } }',
+        {"id": i.supplier},
+    ),
+    "removeSupplierContact": lambda i: (
+        "mutation($id: ID!) { removeSupplierContact(input: {id: $id}) "
+        "{ deletedId errors { field code message } } }",
+        {"id": i.contact},
+    ),
+    "evaluateSupplier": lambda i: (
+        "mutation($id: ID!) { evaluateSupplier(input: {supplierId: $id, quality: 1, delivery: 1,"
+        " price: 1, service: 1}) { supplier { id grade } errors { field code message } } }",
+        {"id": i.supplier},
+    ),
+    "createPurchaseOrder": lambda i: (
+        "mutation($s: ID!, $k: ID!) { createPurchaseOrder(input: {supplierId: $s, "
+        'warehouseId: $s, lines: [{skuId: $k, quantity: 1, unitCost: "1"}]}) '
+        "{ purchaseOrder { id } errors { field code message } } }",
+        {"s": i.supplier, "k": i.sku},
+    ),
+    **{
+        name: _id_only(name, "purchaseOrder { id status }", "order")
+        for name in (
+            "submitPurchaseOrder",
+            "approvePurchaseOrder",
+            "closePurchaseOrder",
+            "cancelPurchaseOrder",
+        )
+    },
+    "receivePurchaseOrder": lambda i: (
+        "mutation($id: ID!, $l: ID!) { receivePurchaseOrder(input: {id: $id, "
+        "lines: [{lineId: $l, quantity: 1}]}) "
+        "{ purchaseOrder { id } errors { field code message } } }",
+        {"id": i.order, "l": i.line},
+    ),
+    **{
+        name: _id_only(name, "approvalRequest { id status }", "approval")
+        for name in ("approveRequest", "rejectRequest")
+    },
 }
 # Operations that name the other tenant in another way, or act only in the caller's own tenant;
 # they are called with B's identifiers where they take any, and must leak and change nothing.
@@ -255,6 +353,49 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         " { member { id } errors { field code } } }",
         {},
     ),
+    "products": lambda i: (
+        "{ products { edges { node { id name skus { code } } } } }",
+        {},
+    ),
+    "product": lambda i: ("query($id: ID!) { product(id: $id) { id name } }", {"id": i.product}),
+    "skus": lambda i: (
+        "query($id: ID!) { skus(filter: {productId: $id}) { edges { node { id code } } } }",
+        {"id": i.product},
+    ),
+    "suppliers": lambda i: (
+        "{ suppliers { edges { node { id code name contacts { fullName email phone } } } } }",
+        {},
+    ),
+    "supplierScoringPolicy": lambda i: ("{ supplierScoringPolicy { qualityWeight } }", {}),
+    "setSupplierScoringPolicy": lambda i: (
+        'mutation { setSupplierScoringPolicy(input: {qualityWeight: "0.25", '
+        'deliveryWeight: "0.25", priceWeight: "0.25", serviceWeight: "0.25", gradeAFrom: 90, '
+        "gradeBFrom: 80, gradeCFrom: 70}) { policy { qualityWeight } errors { code } } }",
+        {},
+    ),
+    "createProduct": lambda i: (
+        'mutation { createProduct(input: {name: "Mine", skus: [{code: "globex-secret-sku", '
+        'name: "x", price: "1"}]}) { product { id } errors { field code } } }',
+        {},
+    ),
+    "createSupplier": lambda i: (
+        'mutation { createSupplier(input: {code: "globex-secret-sup", name: "Mine"}) '
+        "{ supplier { id } errors { field code } } }",
+        {},
+    ),
+    "purchaseOrders": lambda i: (
+        "query($id: ID!) { purchaseOrders(filter: {supplierId: $id}) "
+        "{ edges { node { id number } } } }",
+        {"id": i.supplier},
+    ),
+    "purchaseOrder": lambda i: (
+        "query($id: ID!) { purchaseOrder(id: $id) { id number } }",
+        {"id": i.order},
+    ),
+    "approvalRequests": lambda i: (
+        "{ approvalRequests { edges { node { id action subjectId } } } }",
+        {},
+    ),
     "createApiKey": lambda i: (
         'mutation { createApiKey(input: {name: "k", role: "secret-role", '
         'scopes: ["order:read"]}) { key errors { field code } } }',
@@ -306,6 +447,33 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
             dedup_key=f"{slug}-secret-key",
             last_event_id=uuid.uuid4(),
         )
+        title = slug.title()
+        product = await catalog.create_product(
+            f"{title} Secret Shirt",
+            skus=[catalog.SkuSpec(f"{slug}-secret-sku", "M", Decimal(10), Decimal(5))],
+        )
+        sku = await Sku.get(product_id=product.id)
+        supplier = await suppliers.create_supplier(
+            f"{slug}-secret-sup",
+            f"{title} Secret Mills",
+            contacts=[
+                suppliers.ContactSpec(f"{title} Secret Contact", email=f"{slug}-secret@x.example")
+            ],
+        )
+        contact = await SupplierContact.get(supplier_id=supplier.id)
+        warehouse = await Warehouse.create(code="WH", name=f"{title} Secret Warehouse")
+        await Zone.create(warehouse=warehouse, code="MAIN", name="Main")
+        order = await purchasing.create(
+            supplier.id, warehouse.id, [purchasing.LineSpec(sku.id, 3, Decimal(2))]
+        )
+        line = await PurchaseOrderLine.get(purchase_order_id=order.id)
+        approval = await ApprovalRequest.create(
+            action="purchase_order.submit",
+            subject_type="purchase_order",
+            subject_id=str(order.id),
+            role="finance-manager",
+            requested_by="user:someone",
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -316,6 +484,13 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         rule_set=gid("RuleSetVersion", rule_set.id),
         alert=gid("RiskAlert", alert.id),
         slug=slug,
+        product=gid("Product", product.id),
+        sku=gid("Sku", sku.id),
+        supplier=gid("Supplier", supplier.id),
+        contact=gid("SupplierContact", contact.id),
+        order=gid("PurchaseOrder", order.id),
+        line=gid("PurchaseOrderLine", line.id),
+        approval=gid("ApprovalRequest", approval.id),
     )
     markers = [
         slug,
@@ -336,6 +511,13 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
                 "job",
                 "rule_set",
                 "alert",
+                "product",
+                "sku",
+                "supplier",
+                "contact",
+                "order",
+                "line",
+                "approval",
             )
         ),
     ]
@@ -349,7 +531,9 @@ async def _snapshot(tenant_id: object) -> list[Any]:
         for model in (
             Department, Role, Membership, ApiKey, PolicyRule, AuditEntry,
             WebhookSubscription, WebhookDelivery, JobRecord, OutboxEvent, RuleSetVersion,
-            RiskAlert,
+            RiskAlert, Product, Sku, Supplier, SupplierContact, SupplierEvaluation,
+            ScoringPolicy, PurchaseOrder, PurchaseOrderLine, ApprovalRequest, Lot, StockLevel,
+            StockMovement, Warehouse, Zone,
         ):  # fmt: skip
             rows.append(sorted(map(str, await model.all().values())))
     return rows

@@ -12,7 +12,10 @@ from strawberry.types import ExecutionContext
 
 from merchantops.api.graphql.api_keys.mutations import ApiKeyMutation
 from merchantops.api.graphql.api_keys.queries import ApiKeyQuery
+from merchantops.api.graphql.approvals.schema import ApprovalMutation, ApprovalQuery
 from merchantops.api.graphql.audit.queries import AuditQuery
+from merchantops.api.graphql.catalog.mutations import CatalogMutation
+from merchantops.api.graphql.catalog.queries import CatalogQuery
 from merchantops.api.graphql.core.errors import is_expected
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
 from merchantops.api.graphql.identity.mutations import IdentityMutation
@@ -20,7 +23,10 @@ from merchantops.api.graphql.identity.queries import IdentityQuery
 from merchantops.api.graphql.jobs.schema import JobMutation, JobQuery
 from merchantops.api.graphql.org.mutations import OrgMutation
 from merchantops.api.graphql.org.queries import OrgQuery
+from merchantops.api.graphql.purchasing.mutations import PurchaseOrderMutation
+from merchantops.api.graphql.purchasing.queries import PurchaseOrderQuery
 from merchantops.api.graphql.rules.schema import RuleSetMutation, RuleSetQuery
+from merchantops.api.graphql.suppliers.schema import SupplierMutation, SupplierQuery
 from merchantops.api.graphql.webhooks.mutations import WebhookMutation
 from merchantops.api.graphql.webhooks.queries import WebhookQuery
 from merchantops.api.request_id import current_request_id
@@ -40,6 +46,10 @@ class Query(
     JobQuery,
     RuleSetQuery,
     GovernanceQuery,
+    ApprovalQuery,
+    CatalogQuery,
+    SupplierQuery,
+    PurchaseOrderQuery,
 ):
     pass
 
@@ -53,6 +63,10 @@ class Mutation(
     JobMutation,
     RuleSetMutation,
     GovernanceMutation,
+    ApprovalMutation,
+    CatalogMutation,
+    SupplierMutation,
+    PurchaseOrderMutation,
 ):
     pass
 

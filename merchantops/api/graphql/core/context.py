@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 from strawberry.types import Info as StrawberryInfo
 
 from merchantops.api.graphql.core.loaders import Loaders
-from merchantops.rules.evaluation import MaskingPolicies
+from merchantops.domain.governance.approvals import Actor
+from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.rules.masking import MaskingTable
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.jobs import JobQueue
 from merchantops.tenants.principal import Principal
-from merchantops.tenants.rbac import TenantPolicy, load_policy
+from merchantops.tenants.rbac import TenantPolicy, load_policy, user_subject
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -30,6 +31,7 @@ class Context:
     masking: MaskingPolicies = field(default_factory=MaskingPolicies)
     loaders: Loaders = field(default_factory=Loaders)
     policy: TenantPolicy | None = None
+    evaluator: RuleEvaluator | None = None
 
     _masking_table: asyncio.Task[MaskingTable] | None = None
 
@@ -47,6 +49,23 @@ class Context:
                 self.masking.table(self.principal.tenant_id)
             )
         return await self._masking_table
+
+    def caller_roles(self) -> set[str]:
+        """Every role the caller holds, inherited ones included (an API key: its role's)."""
+        principal, policy = self.principal, self.require_policy()
+        if principal.api_key is not None:
+            role = principal.api_key.role_slug
+            return {role, *policy.implicit_roles_of(f"role:{role}")}
+        assert principal.user is not None
+        return set(policy.implicit_roles_of(user_subject(principal.user.id)))
+
+    def actor(self) -> Actor:
+        """The caller as governance (approvals) sees them."""
+        return Actor(frozenset(self.caller_roles()))
+
+    def require_evaluator(self) -> RuleEvaluator:
+        assert self.evaluator is not None, "the app was built without a rule evaluator"
+        return self.evaluator
 
     def require_queue(self) -> JobQueue:
         assert self.queue is not None, "the app was built without background jobs"

@@ -9,6 +9,10 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from merchantops.domain.catalog.models import Product, Sku
+from merchantops.domain.governance.models import ApprovalRequest
+from merchantops.domain.purchasing.models import PurchaseOrderLine
+from merchantops.domain.suppliers.models import Supplier, SupplierContact, SupplierEvaluation
 from merchantops.domain.webhooks.models import WebhookAttempt
 from merchantops.tenants.models import Department, Tenant, User
 
@@ -43,6 +47,14 @@ class Loaders:
         self.tenant = by_id(Tenant)
         self.department = by_id(Department)
         self.webhook_attempts = grouped_by(WebhookAttempt, "delivery_id", "number")
+        self.product = by_id(Product)
+        self.sku = by_id(Sku)
+        self.supplier = by_id(Supplier)
+        self.approval_request = by_id(ApprovalRequest)
+        self.skus_of_product = grouped_by(Sku, "product_id", "code")
+        self.contacts_of_supplier = grouped_by(SupplierContact, "supplier_id", "full_name")
+        self.evaluations_of_supplier = grouped_by(SupplierEvaluation, "supplier_id", "-created_at")
+        self.lines_of_order = grouped_by(PurchaseOrderLine, "purchase_order_id", "line_no")
 
 
 __all__ = ["Loaders", "by_id"]

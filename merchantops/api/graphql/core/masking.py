@@ -15,21 +15,24 @@ from typing import Any
 
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info as StrawberryInfo
+from tortoise.models import Model
 
 from merchantops.rules.masking import (
     CLASSIFIED_KEYS,
     Classification,
     MaskingTable,
     Strategy,
+    classification_of,
+    entity_of,
     mask,
     mask_json,
 )
-from merchantops.tenants.rbac import user_subject
 
 
 class Classified(FieldExtension):
-    def __init__(self, classification: Classification) -> None:
+    def __init__(self, classification: Classification, entity: str = "") -> None:
         self.classification = classification
+        self.entity = entity
 
     async def resolve_async(
         self,
@@ -39,7 +42,7 @@ class Classified(FieldExtension):
         **kwargs: Any,
     ) -> Any:
         value = await next_(source, info, **kwargs)
-        return mask(await strategy_for(info, self.classification, source), value)
+        return mask(await strategy_for(info, self.classification, source, self.entity), value)
 
 
 async def json_masked(info: StrawberryInfo[Any, Any], value: Any) -> Any:
@@ -51,7 +54,7 @@ async def json_masked(info: StrawberryInfo[Any, Any], value: Any) -> Any:
 
 
 async def strategy_for(
-    info: StrawberryInfo[Any, Any], classification: Classification, source: Any
+    info: StrawberryInfo[Any, Any], classification: Classification, source: Any, entity: str = ""
 ) -> Strategy:
     context = info.context
     principal = context.principal
@@ -60,19 +63,21 @@ async def strategy_for(
     if principal.user is not None and str(getattr(source, "id", "")) == str(principal.user.id):
         return Strategy.NONE  # one's own data
     table: MaskingTable = await context.masking_table()
-    scopes: set[str] = set()
-    if principal.api_key is not None:
-        roles = {principal.api_key.role_slug}
-        roles |= set(context.policy.implicit_roles_of(f"role:{principal.api_key.role_slug}"))
-        scopes = {str(scope) for scope in principal.scopes}
-    else:
-        assert principal.user is not None
-        roles = set(context.policy.implicit_roles_of(user_subject(principal.user.id)))
-    return table.strategy(classification, roles=roles, scopes=scopes)
+    roles = context.caller_roles()
+    scopes = {str(scope) for scope in principal.scopes} if principal.api_key else set()
+    return table.strategy(classification, roles=roles, scopes=scopes, entity=entity)
 
 
 def classified(classification: Classification) -> Classified:
     return Classified(classification)
 
 
-__all__ = ["Classified", "classified", "json_masked", "strategy_for"]
+def classified_field(model: type[Model], field: str) -> Classified:
+    """The extension for `model.field` as the model's classification catalogue declares it.
+
+    @strawberry.field(extensions=[classified_field(SupplierContact, "phone")])
+    """
+    return Classified(classification_of(model, field), entity_of(model))
+
+
+__all__ = ["Classified", "classified", "classified_field", "json_masked", "strategy_for"]

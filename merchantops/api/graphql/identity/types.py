@@ -7,9 +7,8 @@ import strawberry
 from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.masking import classified
+from merchantops.api.graphql.core.masking import classified_field
 from merchantops.api.graphql.org.types import DepartmentNode
-from merchantops.rules.masking import Classification
 from merchantops.tenants import models
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.rbac import user_subject
@@ -48,13 +47,13 @@ class UserNode(relay.Node):
     last_login_at: datetime | None
 
     @strawberry.field(
-        extensions=[classified(Classification.CONFIDENTIAL_PERSONAL)],
+        extensions=[classified_field(models.User, "email")],
         description="Masked by the tenant's masking rules, except for the user themself.",
     )
     async def email(self) -> str | None:
         return self.email_value
 
-    @strawberry.field(extensions=[classified(Classification.CONFIDENTIAL_PERSONAL)])
+    @strawberry.field(extensions=[classified_field(models.User, "full_name")])
     async def full_name(self) -> str | None:
         return self.full_name_value
 

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+from tortoise.expressions import Q
+
+from merchantops.api.graphql.catalog.types import LifecycleStage, ProductNode, SkuNode
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.api.graphql.core.sorting import SortDirection, order
+from merchantops.domain.catalog import models
+from merchantops.tenants.errors import NotFound
+
+READ = TenantPermission("product", "read")
+
+
+@strawberry.enum
+class ProductSortField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input
+class ProductSort:
+    field: ProductSortField = ProductSortField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class ProductFilter:
+    stage: LifecycleStage | None = None
+    category: str | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Part of the name, case-insensitive."
+    )
+
+
+@strawberry.enum
+class SkuSortField(Enum):
+    CODE = "code"
+    PRICE = "price"
+    COST = "cost"
+
+
+@strawberry.input
+class SkuSort:
+    field: SkuSortField = SkuSortField.CODE
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class SkuFilter:
+    product_id: strawberry.ID | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Part of the code or name, case-insensitive."
+    )
+
+
+@strawberry.type
+class CatalogQuery:
+    @strawberry.field(extensions=[requires(READ)])
+    async def products(
+        self,
+        info: Info,
+        filter: ProductFilter | None = None,
+        sort: ProductSort | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[ProductNode]:
+        filter, sort = filter or ProductFilter(), sort or ProductSort()
+        rows = models.Product.all()
+        if filter.stage is not None:
+            rows = rows.filter(stage=filter.stage.value)
+        if filter.category is not None:
+            rows = rows.filter(category=filter.category)
+        if filter.search:
+            rows = rows.filter(name__icontains=filter.search)
+        return await paginate(
+            info,
+            rows.order_by(*order(sort.field.value, sort.direction)),
+            first=first,
+            after=after,
+            to_node=ProductNode.from_model,
+        )
+
+    @strawberry.field(extensions=[requires(READ)])
+    async def product(self, info: Info, id: strawberry.ID) -> ProductNode | None:
+        try:
+            pk = decode_id(id, "Product")
+        except NotFound:
+            return None
+        found = await info.context.loaders.product.load(pk)
+        return ProductNode.from_model(found) if found else None
+
+    @strawberry.field(extensions=[requires(READ)])
+    async def skus(
+        self,
+        info: Info,
+        filter: SkuFilter | None = None,
+        sort: SkuSort | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[SkuNode]:
+        filter, sort = filter or SkuFilter(), sort or SkuSort()
+        rows = models.Sku.all()
+        if filter.product_id is not None:
+            rows = rows.filter(product_id=decode_id(filter.product_id, "Product", "productId"))
+        if filter.search:
+            rows = rows.filter(Q(code__icontains=filter.search) | Q(name__icontains=filter.search))
+        return await paginate(
+            info,
+            rows.order_by(*order(sort.field.value, sort.direction)),
+            first=first,
+            after=after,
+            to_node=SkuNode.from_model,
+        )
+
+
+__all__ = ["CatalogQuery"]

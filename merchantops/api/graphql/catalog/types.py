@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from merchantops.api.graphql.core.context import Info
+from merchantops.domain.catalog import models
+
+# The domain's own enum, exposed as it is: one list of values to keep.
+LifecycleStage = models.LifecycleStage
+strawberry.enum(LifecycleStage, name="LifecycleStage")
+
+
+@strawberry.type(name="Product")
+class ProductNode(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    category: str
+    description: str
+    stage: LifecycleStage
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="Stages this product may move to next.")
+    def next_stages(self) -> list[LifecycleStage]:
+        return sorted(models.TRANSITIONS[self.stage], key=list(LifecycleStage).index)
+
+    @strawberry.field
+    async def skus(self, info: Info) -> list[SkuNode]:
+        rows = await info.context.loaders.skus_of_product.load(self.id)  # type: ignore[arg-type]
+        return [SkuNode.from_model(row) for row in rows]
+
+    @classmethod
+    def from_model(cls, product: models.Product) -> Self:
+        return cls(
+            id=str(product.id),
+            name=product.name,
+            category=product.category,
+            description=product.description,
+            stage=product.stage,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
+
+
+@strawberry.type(name="Sku")
+class SkuNode(relay.Node):
+    id: relay.NodeID[str]
+    code: str
+    name: str
+    price: Decimal
+    cost: Decimal
+    product_pk: strawberry.Private[object]
+
+    @strawberry.field
+    async def product(self, info: Info) -> ProductNode:
+        product = await info.context.loaders.product.load(self.product_pk)  # type: ignore[arg-type]
+        assert product is not None
+        return ProductNode.from_model(product)
+
+    @classmethod
+    def from_model(cls, sku: models.Sku) -> Self:
+        return cls(
+            id=str(sku.id),
+            code=sku.code,
+            name=sku.name,
+            price=sku.price,
+            cost=sku.cost,
+            product_pk=sku.product_id,
+        )
+
+
+async def load_sku(info: Info, pk: object) -> SkuNode:
+    sku = await info.context.loaders.sku.load(pk)  # type: ignore[arg-type]
+    assert sku is not None
+    return SkuNode.from_model(sku)
+
+
+__all__ = ["LifecycleStage", "ProductNode", "SkuNode", "load_sku"]

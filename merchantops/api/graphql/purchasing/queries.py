@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.api.graphql.core.sorting import SortDirection, order
+from merchantops.api.graphql.purchasing.types import PoStatus, PurchaseOrderNode
+from merchantops.domain.purchasing import models
+from merchantops.tenants.errors import NotFound
+
+READ = TenantPermission("purchase_order", "read")
+
+
+@strawberry.enum
+class PurchaseOrderSortField(Enum):
+    NUMBER = "number"
+    TOTAL = "total"
+    CREATED_AT = "created_at"
+    DELIVERY_DATE = "delivery_date"
+
+
+@strawberry.input
+class PurchaseOrderSort:
+    field: PurchaseOrderSortField = PurchaseOrderSortField.CREATED_AT
+    direction: SortDirection = SortDirection.DESC
+
+
+@strawberry.input
+class PurchaseOrderFilter:
+    statuses: list[PoStatus] | None = None
+    supplier_id: strawberry.ID | None = None
+    warehouse_id: strawberry.ID | None = None
+    total_at_least: Decimal | None = None
+    total_at_most: Decimal | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    awaiting_approval: bool | None = None
+
+
+@strawberry.type
+class PurchaseOrderQuery:
+    @strawberry.field(extensions=[requires(READ)])
+    async def purchase_orders(
+        self,
+        info: Info,
+        filter: PurchaseOrderFilter | None = None,
+        sort: PurchaseOrderSort | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[PurchaseOrderNode]:
+        filter, sort = filter or PurchaseOrderFilter(), sort or PurchaseOrderSort()
+        rows = models.PurchaseOrder.all()
+        if filter.statuses:
+            rows = rows.filter(status__in=[status.value for status in filter.statuses])
+        if filter.supplier_id is not None:
+            rows = rows.filter(supplier_id=decode_id(filter.supplier_id, "Supplier", "supplierId"))
+        if filter.warehouse_id is not None:
+            rows = rows.filter(
+                warehouse_id=decode_id(filter.warehouse_id, "Warehouse", "warehouseId")
+            )
+        if filter.total_at_least is not None:
+            rows = rows.filter(total__gte=filter.total_at_least)
+        if filter.total_at_most is not None:
+            rows = rows.filter(total__lte=filter.total_at_most)
+        if filter.created_after is not None:
+            rows = rows.filter(created_at__gte=filter.created_after)
+        if filter.created_before is not None:
+            rows = rows.filter(created_at__lt=filter.created_before)
+        if filter.awaiting_approval is not None:
+            rows = rows.filter(pending_approval_id__isnull=not filter.awaiting_approval)
+        return await paginate(
+            info,
+            rows.order_by(*order(sort.field.value, sort.direction)),
+            first=first,
+            after=after,
+            to_node=PurchaseOrderNode.from_model,
+        )
+
+    @strawberry.field(extensions=[requires(READ)])
+    async def purchase_order(self, id: strawberry.ID) -> PurchaseOrderNode | None:
+        try:
+            pk = decode_id(id, "PurchaseOrder")
+        except NotFound:
+            return None
+        found = await models.PurchaseOrder.get_or_none(id=pk)
+        return PurchaseOrderNode.from_model(found) if found else None
+
+
+__all__ = ["PurchaseOrderQuery"]

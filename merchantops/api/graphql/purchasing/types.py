@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Self
+
+import strawberry
+from strawberry import relay
+
+from merchantops.api.graphql.approvals.types import ApprovalRequestNode
+from merchantops.api.graphql.catalog.types import SkuNode, load_sku
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.suppliers.types import SupplierNode, load_supplier
+from merchantops.domain.purchasing import models
+
+# The domain's own enum, exposed as it is: one list of values to keep.
+PoStatus = models.PoStatus
+strawberry.enum(PoStatus, name="PurchaseOrderStatus")
+
+
+@strawberry.type(name="PurchaseOrderLine")
+class PurchaseOrderLineNode(relay.Node):
+    id: relay.NodeID[str]
+    line_no: int
+    quantity: int
+    unit_cost: Decimal
+    received_quantity: int
+    sku_pk: strawberry.Private[object]
+
+    @strawberry.field
+    def amount(self) -> Decimal:
+        return self.unit_cost * self.quantity
+
+    @strawberry.field
+    async def sku(self, info: Info) -> SkuNode:
+        return await load_sku(info, self.sku_pk)
+
+    @classmethod
+    def from_model(cls, line: models.PurchaseOrderLine) -> Self:
+        return cls(
+            id=str(line.id),
+            line_no=line.line_no,
+            quantity=line.quantity,
+            unit_cost=line.unit_cost,
+            received_quantity=line.received_quantity,
+            sku_pk=line.sku_id,
+        )
+
+
+@strawberry.type(name="PurchaseOrder")
+class PurchaseOrderNode(relay.Node):
+    id: relay.NodeID[str]
+    number: str
+    status: PoStatus
+    currency: str
+    total: Decimal
+    delivery_date: date | None
+    quality_standard: str
+    payment_terms: str
+    penalty_terms: str
+    created_by: str
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    closed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    warehouse_id: strawberry.ID
+    supplier_pk: strawberry.Private[object]
+    pending_approval_pk: strawberry.Private[object]
+
+    @strawberry.field
+    async def supplier(self, info: Info) -> SupplierNode:
+        return await load_supplier(info, self.supplier_pk)
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[PurchaseOrderLineNode]:
+        rows = await info.context.loaders.lines_of_order.load(self.id)  # type: ignore[arg-type]
+        return [PurchaseOrderLineNode.from_model(row) for row in rows]
+
+    @strawberry.field(description="The approval the next step waits for, if any.")
+    async def pending_approval(self, info: Info) -> ApprovalRequestNode | None:
+        if self.pending_approval_pk is None:
+            return None
+        found = await info.context.loaders.approval_request.load(self.pending_approval_pk)  # type: ignore[arg-type]
+        return ApprovalRequestNode.from_model(found) if found else None
+
+    @classmethod
+    def from_model(cls, order: models.PurchaseOrder) -> Self:
+        return cls(
+            id=str(order.id),
+            number=order.number,
+            status=order.status,
+            currency=order.currency,
+            total=order.total,
+            delivery_date=order.delivery_date,
+            quality_standard=order.quality_standard,
+            payment_terms=order.payment_terms,
+            penalty_terms=order.penalty_terms,
+            created_by=order.created_by,
+            submitted_at=order.submitted_at,
+            approved_at=order.approved_at,
+            closed_at=order.closed_at,
+            created_at=order.created_at,
+            updated_at=order.updated_at,
+            warehouse_id=strawberry.ID(str(order.warehouse_id)),
+            supplier_pk=order.supplier_id,
+            pending_approval_pk=order.pending_approval_id,
+        )
+
+
+__all__ = ["PoStatus", "PurchaseOrderLineNode", "PurchaseOrderNode"]
