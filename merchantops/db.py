@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "merchantops.domain.suppliers.models",
     "merchantops.domain.purchasing.models",
     "merchantops.domain.inventory.models",
+    "merchantops.domain.exports.models",
 ]
 MIGRATIONS_MODULE = "merchantops.migrations"
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TextIO
+from collections.abc import MutableMapping
+from typing import Any, TextIO
 
 import structlog
+
+from merchantops.rules.masking import MaskingTable, mask_json
 
 
 def configure_logging(
@@ -21,12 +24,26 @@ def configure_logging(
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
+            mask_personal_data,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=stream or sys.stderr),
         cache_logger_on_first_use=False,
     )
+
+
+# Logs are read by operators, not by anyone whose duty needs personal data: classified keys
+# are masked by the masking defaults (a table with no rules: personal data redacted).
+_LOG_TABLE = MaskingTable.compile(None)
+
+
+def mask_personal_data(
+    logger: object, method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: classified keys (email, phone, ...) anywhere in the event, masked."""
+    masked: MutableMapping[str, Any] = mask_json(dict(event), _LOG_TABLE.strategy)
+    return masked
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

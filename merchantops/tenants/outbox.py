@@ -34,11 +34,13 @@ EVENT_TYPES: set[str] = {
     "sku.price_changed",
     "supplier.created",
     "supplier.evaluated",
+    "supplier.contact_added",
     "purchase_order.submitted",
     "purchase_order.approved",
     "purchase_order.received",
     "purchase_order.closed",
     "purchase_order.cancelled",
+    "data_export.queued",
 }
 
 

@@ -130,7 +130,9 @@ def default_roles() -> list[RoleTemplate]:
                 manager_role(department.slug),
                 f"{department.name} Manager",
                 department=department.slug,
-                permissions=department.managers + _r("member", "role") + _rw("approval"),
+                permissions=department.managers
+                + _r("member", "role")
+                + _rw("approval", "data_export"),
                 inherits=(staff_role(department.slug),),
             )
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from merchantops.domain.exports.service import export_job
 from merchantops.domain.governance.risk import risk_job
 from merchantops.domain.webhooks.service import DELIVER_JOB, WebhookConfig, deliver_job, fan_out
 from merchantops.rules.durable_engine import DurableEngine
-from merchantops.rules.evaluation import RuleEvaluator
+from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.settings import Settings
 from merchantops.tenants.jobs import JobContext, JobFunction, RetryPolicy
 
@@ -21,11 +22,14 @@ def build_registry(settings: Settings) -> Mapping[str, JobFunction]:
         allow_private_targets=settings.webhooks_may_target_private_addresses,
     )
     evaluate_risk = risk_job(RuleEvaluator(shared_engine()))
+    masking = MaskingPolicies()
+    run_exports = export_job(masking)
 
     async def process_event(ctx: JobContext, payload: dict[str, Any]) -> None:
-        # Both steps are idempotent per event, so a retried job repeats neither.
+        # Every step is idempotent per event, so a retried job repeats none.
         await evaluate_risk(ctx, payload)
-        await fan_out(ctx, payload)
+        await run_exports(ctx, payload)
+        await fan_out(ctx, payload, masking)
 
     return {
         PROCESS_EVENT: process_event,

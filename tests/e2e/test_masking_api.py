@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import pytest
 
+from merchantops.domain.suppliers import service as suppliers
 from merchantops.rules import templates
 from merchantops.rules.evaluation import MaskingPolicies
 from merchantops.tenants.context import tenant_scope
+from merchantops.workers.inprocess import InProcessQueue
+from merchantops.workers.relay import relay_outbox
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, add_member, make_onboarded_shop, make_shop
+from tests.support.receiver import receiver
 
 MEMBERS = "{ members { edges { node { user { email fullName } } } } }"
 
@@ -117,3 +123,78 @@ async def test_the_masking_table_is_looked_up_once_per_request(
 
     assert len(seen) == 6
     assert lookups == 1
+
+
+CONTACTS = "{ suppliers { edges { node { contacts { fullName email phone } } } } }"
+EXPORT = """mutation { requestDataExport(input: {dataset: SUPPLIER_CONTACTS}) {
+  export { id status classification } approvalRequest { id role } errors { code } } }"""
+APPROVE = """mutation($id: ID!) { approveRequest(input: {id: $id}) {
+  approvalRequest { status } errors { code message } } }"""
+EXPORTS = "{ dataExports { edges { node { status rowCount rows } } } }"
+ADD_CONTACT = """mutation($id: ID!) { addSupplierContact(input: {supplierId: $id, contact: {
+  fullName: "Dana Reyes", email: "dana.reyes@lakeside.example", phone: "+1 555 0100 234"}})
+  { errors { code } } }"""
+
+
+async def test_a_masked_field_stays_masked_through_graphql_an_export_and_a_webhook(
+    gql: GraphQLClient, jobs: InProcessQueue
+) -> None:
+    # given: a supplier, a warehouse manager, a compliance officer, a partner's webhook
+    shop = await make_onboarded_shop("acme")
+    with tenant_scope(shop.tenant.id):
+        supplier = await suppliers.create_supplier("SUP-1", "Lakeside Mills")
+    await add_member(shop, "stock@acme.example.com", ["warehouse-manager"])
+    await add_member(shop, "officer@acme.example.com", ["compliance-officer"])
+    owner = (await gql.login(shop.email, PASSWORD))["accessToken"]
+    stock = (await gql.login("stock@acme.example.com", PASSWORD))["accessToken"]
+    officer = (await gql.login("officer@acme.example.com", PASSWORD))["accessToken"]
+    supplier_id = base64.b64encode(f"Supplier:{supplier.id}".encode()).decode()
+
+    with receiver() as hook:
+        await gql.execute(
+            "mutation($u: String!) { createWebhookSubscription(input: {url: $u, eventTypes: "
+            '["supplier.contact_added"]}) { errors { code } } }',
+            {"u": hook.url},
+            token=owner,
+            tenant="acme",
+        )
+        # when: the owner adds a contact, the warehouse manager reads and exports contacts
+        await gql.execute(ADD_CONTACT, {"id": supplier_id}, token=owner, tenant="acme")
+        seen = await gql.execute(CONTACTS, token=stock, tenant="acme")
+        asked = (await gql.execute(EXPORT, token=stock, tenant="acme"))["data"]
+        request = asked["requestDataExport"]["approvalRequest"]
+        approved = await gql.execute(APPROVE, {"id": request["id"]}, token=officer, tenant="acme")
+        await relay_outbox(jobs)
+        await jobs.drain()
+        await relay_outbox(jobs)
+        await jobs.drain()
+    exported = await gql.execute(EXPORTS, token=stock, tenant="acme")
+    officer_view = await gql.execute(EXPORTS, token=officer, tenant="acme")
+
+    # then: the personal data is masked on every way out
+    [contact] = seen["data"]["suppliers"]["edges"][0]["node"]["contacts"]
+    assert contact == {"fullName": "D********s", "email": "d*************************e",
+                       "phone": "+*************4"}  # fmt: skip
+    assert asked["requestDataExport"]["export"]["status"] == "AWAITING_APPROVAL"
+    assert request["role"] == "compliance-officer"
+    assert approved["data"]["approveRequest"]["approvalRequest"]["status"] == "APPROVED"
+    [export] = [edge["node"] for edge in exported["data"]["dataExports"]["edges"]]
+    assert (export["status"], export["rowCount"]) == ("DONE", 1)
+    assert export["rows"] == [
+        {
+            "supplier": "SUP-1",
+            "title": "",
+            "full_name": contact["fullName"],
+            "email": contact["email"],
+            "phone": contact["phone"],
+        }
+    ]
+    assert officer_view["data"]["dataExports"]["edges"][0]["node"]["rows"] is None
+    [message] = hook.received
+    body = json.loads(message.body)["data"]
+    assert (body["full_name"], body["email"], body["phone"]) == (
+        contact["fullName"],
+        contact["email"],
+        contact["phone"],
+    )
+    assert b"dana.reyes" not in message.body

@@ -21,6 +21,7 @@ import pytest
 from merchantops.api.graphql.schema import build_schema
 from merchantops.domain.catalog import service as catalog
 from merchantops.domain.catalog.models import Product, Sku
+from merchantops.domain.exports.models import DataExport
 from merchantops.domain.governance.models import ApprovalRequest, RiskAlert
 from merchantops.domain.inventory.models import Lot, StockLevel, StockMovement, Warehouse, Zone
 from merchantops.domain.purchasing import service as purchasing
@@ -392,6 +393,12 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         "query($id: ID!) { purchaseOrder(id: $id) { id number } }",
         {"id": i.order},
     ),
+    "dataExports": lambda i: ("{ dataExports { edges { node { id dataset rows } } } }", {}),
+    "requestDataExport": lambda i: (
+        "mutation { requestDataExport(input: {dataset: SUPPLIER_CONTACTS}) "
+        "{ export { id rows } errors { code } } }",
+        {},
+    ),
     "approvalRequests": lambda i: (
         "{ approvalRequests { edges { node { id action subjectId } } } }",
         {},
@@ -467,6 +474,13 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
             supplier.id, warehouse.id, [purchasing.LineSpec(sku.id, 3, Decimal(2))]
         )
         line = await PurchaseOrderLine.get(purchase_order_id=order.id)
+        await DataExport.create(
+            dataset="skus",
+            classification="internal",
+            status="done",
+            requested_by="user:someone",
+            rows=[{"code": f"{slug}-secret-export"}],
+        )
         approval = await ApprovalRequest.create(
             action="purchase_order.submit",
             subject_type="purchase_order",
@@ -533,7 +547,7 @@ async def _snapshot(tenant_id: object) -> list[Any]:
             WebhookSubscription, WebhookDelivery, JobRecord, OutboxEvent, RuleSetVersion,
             RiskAlert, Product, Sku, Supplier, SupplierContact, SupplierEvaluation,
             ScoringPolicy, PurchaseOrder, PurchaseOrderLine, ApprovalRequest, Lot, StockLevel,
-            StockMovement, Warehouse, Zone,
+            StockMovement, Warehouse, Zone, DataExport,
         ):  # fmt: skip
             rows.append(sorted(map(str, await model.all().values())))
     return rows

@@ -17,6 +17,7 @@ from merchantops.api.graphql.audit.queries import AuditQuery
 from merchantops.api.graphql.catalog.mutations import CatalogMutation
 from merchantops.api.graphql.catalog.queries import CatalogQuery
 from merchantops.api.graphql.core.errors import is_expected
+from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
 from merchantops.api.graphql.identity.mutations import IdentityMutation
 from merchantops.api.graphql.identity.queries import IdentityQuery
@@ -50,6 +51,7 @@ class Query(
     CatalogQuery,
     SupplierQuery,
     PurchaseOrderQuery,
+    DataExportQuery,
 ):
     pass
 
@@ -67,6 +69,7 @@ class Mutation(
     CatalogMutation,
     SupplierMutation,
     PurchaseOrderMutation,
+    DataExportMutation,
 ):
     pass
 

@@ -92,6 +92,10 @@ async def add_contact(supplier_id: UUID, spec: ContactSpec) -> SupplierContact:
             contact.id,
             after={"supplier": str(supplier.id), **_fields(checked)},
         )
+        await outbox.emit(
+            "supplier.contact_added",
+            {"supplier": {"id": str(supplier.id), "code": supplier.code}, **_fields(checked)},
+        )
     return contact
 
 

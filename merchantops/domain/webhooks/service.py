@@ -29,8 +29,11 @@ from merchantops.domain.webhooks.models import (
     WebhookSubscription,
 )
 from merchantops.domain.webhooks.signing import new_secret, sign
+from merchantops.rules.evaluation import MaskingPolicies
+from merchantops.rules.masking import mask_json
 from merchantops.tenants import audit
 from merchantops.tenants.audit import canonical_json
+from merchantops.tenants.context import current_tenant_id
 from merchantops.tenants.errors import InvalidInput, NotFound
 from merchantops.tenants.jobs import JobContext, JobFunction
 from merchantops.tenants.models import OutboxEvent
@@ -104,11 +107,25 @@ async def unsubscribe(id: UUID) -> WebhookSubscription:
     return subscription
 
 
-async def fan_out(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """Create one delivery per matching subscription of an event, and queue each."""
+# Webhook bodies leave the company: they are masked as for a caller holding only this role,
+# so a tenant's masking rules decide what partners see (`roles: [webhook]` to show more).
+WEBHOOK_ROLE = "webhook"
+
+
+async def fan_out(
+    ctx: JobContext, payload: dict[str, Any], masking: MaskingPolicies | None = None
+) -> None:
+    """Create one delivery per matching subscription of an event, and queue each.
+
+    The delivery keeps the event's payload with classified keys masked for `WEBHOOK_ROLE`."""
     event = await OutboxEvent.get_or_none(id=payload["event_id"])
     if event is None:
         return
+    table = await (masking or MaskingPolicies()).table(current_tenant_id())
+    body = mask_json(
+        event.payload,
+        lambda level: table.strategy(level, roles=(WEBHOOK_ROLE,)),
+    )
     subscriptions = [
         s
         for s in await WebhookSubscription.filter(active=True).order_by("created_at")
@@ -119,7 +136,7 @@ async def fan_out(ctx: JobContext, payload: dict[str, Any]) -> None:
         delivery, _ = await WebhookDelivery.get_or_create(
             subscription=subscription,
             event_id=event.id,
-            defaults={"event_type": event.type, "payload": event.payload},
+            defaults={"event_type": event.type, "payload": body},
         )
         if delivery.status == DeliveryStatus.PENDING:
             await ctx.enqueue(
@@ -216,6 +233,7 @@ async def _finish(delivery: WebhookDelivery, status: DeliveryStatus) -> None:
 
 __all__ = [
     "DELIVER_JOB",
+    "WEBHOOK_ROLE",
     "DeliveryFailed",
     "WebhookConfig",
     "check_target",
