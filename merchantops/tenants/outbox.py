@@ -27,6 +27,9 @@ EVENT_TYPES: set[str] = {
     "api_key.revoked",
     "department.created",
     "risk_alert.raised",
+    # inventory: a stock change with the position after it; the periodic low-stock check
+    "inventory.stock_changed",
+    "inventory.stock_low",
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from merchantops.domain.governance.risk import risk_job
+from merchantops.domain.inventory.jobs import JOBS as INVENTORY_JOBS
 from merchantops.domain.webhooks.service import DELIVER_JOB, WebhookConfig, deliver_job, fan_out
 from merchantops.rules.durable_engine import DurableEngine
 from merchantops.rules.evaluation import RuleEvaluator
@@ -30,6 +31,7 @@ def build_registry(settings: Settings) -> Mapping[str, JobFunction]:
     return {
         PROCESS_EVENT: process_event,
         DELIVER_JOB: deliver_job(webhooks),
+        **INVENTORY_JOBS,
     }
 
 
