@@ -21,14 +21,15 @@ async def enqueue_due(queue: JobQueue, now: datetime | None = None) -> int:
     """Enqueue every periodic job of every active tenant for the current slot."""
     moment = (now or datetime.now(UTC)).timestamp()
     queued = 0
-    for tenant_id in await Tenant.filter(status=TenantStatus.ACTIVE).values_list("id", flat=True):
+    for tenant in await Tenant.filter(status=TenantStatus.ACTIVE).only("id"):
+        tenant_id = tenant.id
         for name, every in PERIODIC:
             slot = int(moment // every)
             queued += await queue.enqueue(
                 name,
                 key=f"{name}:{tenant_id}:{slot}",
                 tenant_id=tenant_id,
-                payload={},  # type: ignore[arg-type]
+                payload={},
             )
     return queued
 

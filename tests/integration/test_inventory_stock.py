@@ -48,12 +48,8 @@ async def test_warehouse_starts_with_a_main_zone_and_codes_are_unique() -> None:
     with pytest.raises(AlreadyExists):
         await warehouses.create_zone(site.warehouse.id, "COLD", "Again")
 
-    codes = (
-        await Zone.filter(warehouse_id=site.warehouse.id)
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
-    assert codes == ["COLD", "MAIN"]
+    zones = await Zone.filter(warehouse_id=site.warehouse.id).order_by("code")
+    assert [zone.code for zone in zones] == ["COLD", "MAIN"]
 
 
 @pytest.mark.usefixtures("shop")
@@ -139,8 +135,11 @@ async def test_transfer_to_another_warehouse_writes_two_movements() -> None:
     source, target = await stock.transfer(lot.id, here.main.id, there.main.id, 4)
 
     assert (source.on_hand, target.on_hand) == (6, 4)
-    kinds = await StockMovement.filter(lot_id=lot.id).order_by("id").values_list("kind", flat=True)
-    assert kinds[-2:] == [MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN]
+    movements = await StockMovement.filter(lot_id=lot.id).order_by("id")
+    assert [movement.kind for movement in movements][-2:] == [
+        MovementKind.TRANSFER_OUT,
+        MovementKind.TRANSFER_IN,
+    ]
     with pytest.raises(InsufficientStock):
         await stock.transfer(lot.id, here.main.id, there.main.id, 7)
 
@@ -152,7 +151,7 @@ async def test_every_stock_change_is_audited_and_announced() -> None:
     allocation = await stock.allocate(sku.id, site.warehouse.id, 4, "order-1")
     await stock.ship(allocation.id)
 
-    actions = await AuditEntry.filter(action__startswith="stock.").values_list("action", flat=True)
+    actions = [e.action for e in await AuditEntry.filter(action__startswith="stock.")]
     events = await OutboxEvent.filter(type="inventory.stock_changed").order_by("created_at")
     assert sorted(actions) == ["stock.allocate", "stock.receive", "stock.ship"]
     assert events[-1].payload["stock"] == {

@@ -18,7 +18,19 @@ import graphql
 import pytest
 
 from merchantops.api.graphql.schema import build_schema
+from merchantops.domain.catalog.models import Product, Sku
 from merchantops.domain.governance.models import RiskAlert
+from merchantops.domain.inventory import positions, stock
+from merchantops.domain.inventory.models import (
+    Allocation,
+    Lot,
+    ReorderPolicy,
+    SkuAnalytics,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+    Zone,
+)
 from merchantops.domain.webhooks import service as webhooks
 from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
 from merchantops.rules import versions
@@ -39,6 +51,7 @@ from merchantops.tenants.models import (
 )
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, Shop, add_member, make_shop, principal
+from tests.inventory import make_site, make_sku, receive
 
 
 @dataclass
@@ -52,6 +65,11 @@ class Ids:
     rule_set: str
     alert: str
     slug: str
+    sku: str = ""
+    warehouse: str = ""
+    zone: str = ""
+    lot: str = ""
+    allocation: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -69,6 +87,11 @@ def missing_ids() -> Ids:
         rule_set=gid("RuleSetVersion", uuid.uuid4()),
         alert=gid("RiskAlert", uuid.uuid4()),
         slug="no-such-tenant",
+        sku=gid("Sku", uuid.uuid4()),
+        warehouse=gid("Warehouse", uuid.uuid4()),
+        zone=gid("Zone", uuid.uuid4()),
+        lot=gid("Lot", uuid.uuid4()),
+        allocation=gid("Allocation", uuid.uuid4()),
     )
 
 
@@ -155,12 +178,58 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         "{ alert { id } errors { field code message } } }",
         {"id": i.alert},
     ),
+    "renameWarehouse": lambda i: (
+        'mutation($id: ID!) { renameWarehouse(input: {id: $id, name: "Mine"}) '
+        "{ warehouse { id name } errors { field code message } } }",
+        {"id": i.warehouse},
+    ),
+    "createZone": lambda i: (
+        'mutation($id: ID!) { createZone(input: {warehouseId: $id, code: "X", name: "Mine"}) '
+        "{ zone { id } errors { field code message } } }",
+        {"id": i.warehouse},
+    ),
+    "receiveStock": lambda i: (
+        "mutation($s: ID!, $z: ID!) { receiveStock(input: {skuId: $s, zoneId: $z, "
+        'quantity: 5, traceCode: "mine-1"}) { lot { id } errors { field code message } } }',
+        {"s": i.sku, "z": i.zone},
+    ),
+    "allocateStock": lambda i: (
+        "mutation($s: ID!, $w: ID!) { allocateStock(input: {skuId: $s, warehouseId: $w, "
+        'quantity: 1, reference: "mine"}) { allocation { id } errors { field code message } } }',
+        {"s": i.sku, "w": i.warehouse},
+    ),
+    "releaseAllocation": lambda i: (
+        "mutation($id: ID!) { releaseAllocation(input: {id: $id}) "
+        "{ allocation { id } errors { field code message } } }",
+        {"id": i.allocation},
+    ),
+    "shipAllocation": lambda i: (
+        "mutation($id: ID!) { shipAllocation(input: {id: $id}) "
+        "{ allocation { id } errors { field code message } } }",
+        {"id": i.allocation},
+    ),
+    "adjustStock": lambda i: (
+        "mutation($l: ID!, $z: ID!) { adjustStock(input: {lotId: $l, zoneId: $z, delta: -1, "
+        'reason: "mine"}) { stockLevel { id } errors { field code message } } }',
+        {"l": i.lot, "z": i.zone},
+    ),
+    "transferStock": lambda i: (
+        "mutation($l: ID!, $z: ID!) { transferStock(input: {lotId: $l, fromZoneId: $z, "
+        "toZoneId: $z, quantity: 1}) { source { id } errors { field code message } } }",
+        {"l": i.lot, "z": i.zone},
+    ),
+    "setReorderPolicy": lambda i: (
+        "mutation($s: ID!, $w: ID!) { setReorderPolicy(input: {skuId: $s, warehouseId: $w, "
+        "safetyStock: 1, reorderPoint: 2}) { policy { id } errors { field code message } } }",
+        {"s": i.sku, "w": i.warehouse},
+    ),
     "revokeApiKey": lambda i: (
         "mutation($id: ID!) { revokeApiKey(input: {id: $id}) "
         "{ apiKey { id } errors { field code message } } }",
         {"id": i.api_key},
     ),
 }
+STOCK_LEVEL = "{ id onHand lot { traceCode } zone { code } warehouse { code name } }"
 # Operations that name the other tenant in another way, or act only in the caller's own tenant;
 # they are called with B's identifiers where they take any, and must leak and change nothing.
 OTHERS: dict[str, Callable[[Ids], Call]] = {
@@ -255,6 +324,55 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         " { member { id } errors { field code } } }",
         {},
     ),
+    "warehouses": lambda i: (
+        "{ warehouses { edges { node { id code name zones { code } } } } }",
+        {},
+    ),
+    "lots": lambda i: (
+        "query($s: ID!) { lots(filter: {skuId: $s}) { edges { node { id traceCode } } } }",
+        {"s": i.sku},
+    ),
+    "lotByTraceCode": lambda i: (
+        'query { lotByTraceCode(code: "globex-secret-lot") { id traceCode } }',
+        {},
+    ),
+    "stockLevels": lambda i: (
+        "query($w: ID!) { stockLevels(filter: {warehouseId: $w}) { edges { node "
+        + STOCK_LEVEL
+        + " } } }",
+        {"w": i.warehouse},
+    ),
+    "stockMovements": lambda i: (
+        "{ stockMovements { edges { node { id reference actor allocation { id } } } } }",
+        {},
+    ),
+    "allocations": lambda i: (
+        'query { allocations(filter: {reference: "globex-secret-order"}) '
+        "{ edges { node { id reference } } } }",
+        {},
+    ),
+    "reorderPolicies": lambda i: (
+        "query($s: ID!) { reorderPolicies(filter: {skuId: $s}) { edges { node { id } } } }",
+        {"s": i.sku},
+    ),
+    "stockToReorder": lambda i: (
+        "query($w: ID!) { stockToReorder(warehouseId: $w) { edges { node { skuCode } } } }",
+        {"w": i.warehouse},
+    ),
+    "skuAnalytics": lambda i: ("{ skuAnalytics { edges { node { skuId abcClass } } } }", {}),
+    "inventoryLedgerCheck": lambda i: (
+        "{ inventoryLedgerCheck { ok levelsChecked mismatches { levelId } } }",
+        {},
+    ),
+    "createWarehouse": lambda i: (
+        'mutation { createWarehouse(input: {code: "SECRET-WH", name: "Mine"}) '
+        "{ warehouse { id code } errors { field code } } }",
+        {},
+    ),
+    "runInventoryAnalytics": lambda i: (
+        "mutation { runInventoryAnalytics { job { name } errors { code } } }",
+        {},
+    ),
     "createApiKey": lambda i: (
         'mutation { createApiKey(input: {name: "k", role: "secret-role", '
         'scopes: ["order:read"]}) { key errors { field code } } }',
@@ -306,6 +424,14 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
             dedup_key=f"{slug}-secret-key",
             last_event_id=uuid.uuid4(),
         )
+        sku = await make_sku(f"{slug}-secret-sku")
+        site = await make_site("SECRET-WH")
+        await Warehouse.filter(id=site.warehouse.id).update(name=f"{slug.title()} Secret WH")
+        lot = await receive(sku, site.main, 10, trace_code=f"{slug}-secret-lot")
+        allocation = await stock.allocate(sku.id, site.warehouse.id, 9, f"{slug}-secret-order")
+        await positions.set_reorder_policy(
+            sku.id, site.warehouse.id, safety_stock=5, reorder_point=8
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -316,6 +442,11 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         rule_set=gid("RuleSetVersion", rule_set.id),
         alert=gid("RiskAlert", alert.id),
         slug=slug,
+        sku=gid("Sku", sku.id),
+        warehouse=gid("Warehouse", site.warehouse.id),
+        zone=gid("Zone", site.main.id),
+        lot=gid("Lot", lot.id),
+        allocation=gid("Allocation", allocation.id),
     )
     markers = [
         slug,
@@ -336,6 +467,11 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
                 "job",
                 "rule_set",
                 "alert",
+                "sku",
+                "warehouse",
+                "zone",
+                "lot",
+                "allocation",
             )
         ),
     ]
@@ -349,7 +485,8 @@ async def _snapshot(tenant_id: object) -> list[Any]:
         for model in (
             Department, Role, Membership, ApiKey, PolicyRule, AuditEntry,
             WebhookSubscription, WebhookDelivery, JobRecord, OutboxEvent, RuleSetVersion,
-            RiskAlert,
+            RiskAlert, Product, Sku, Warehouse, Zone, Lot, StockLevel, StockMovement, Allocation,
+            ReorderPolicy, SkuAnalytics,
         ):  # fmt: skip
             rows.append(sorted(map(str, await model.all().values())))
     return rows

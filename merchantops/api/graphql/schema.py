@@ -17,6 +17,8 @@ from merchantops.api.graphql.core.errors import is_expected
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
 from merchantops.api.graphql.identity.mutations import IdentityMutation
 from merchantops.api.graphql.identity.queries import IdentityQuery
+from merchantops.api.graphql.inventory.mutations import InventoryMutation
+from merchantops.api.graphql.inventory.queries import InventoryQuery
 from merchantops.api.graphql.jobs.schema import JobMutation, JobQuery
 from merchantops.api.graphql.org.mutations import OrgMutation
 from merchantops.api.graphql.org.queries import OrgQuery
@@ -40,6 +42,7 @@ class Query(
     JobQuery,
     RuleSetQuery,
     GovernanceQuery,
+    InventoryQuery,
 ):
     pass
 
@@ -53,6 +56,7 @@ class Mutation(
     JobMutation,
     RuleSetMutation,
     GovernanceMutation,
+    InventoryMutation,
 ):
     pass
 

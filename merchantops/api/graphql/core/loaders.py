@@ -9,6 +9,7 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from merchantops.domain.inventory.models import Allocation, Lot, Warehouse, Zone
 from merchantops.domain.webhooks.models import WebhookAttempt
 from merchantops.tenants.models import Department, Tenant, User
 
@@ -43,6 +44,11 @@ class Loaders:
         self.tenant = by_id(Tenant)
         self.department = by_id(Department)
         self.webhook_attempts = grouped_by(WebhookAttempt, "delivery_id", "number")
+        self.warehouse = by_id(Warehouse)
+        self.zone = by_id(Zone)
+        self.lot = by_id(Lot)
+        self.allocation = by_id(Allocation)
+        self.warehouse_zones = grouped_by(Zone, "warehouse_id", "code")
 
 
-__all__ = ["Loaders", "by_id"]
+__all__ = ["Loaders", "by_id", "grouped_by"]
