@@ -93,12 +93,14 @@ def statement(postgres: bool) -> str:
 async def classify(period_days: int = DEFAULT_PERIOD_DAYS, now: datetime | None = None) -> int:
     """Write the ABC class and turnover of every SKU of the tenant in context; returns the count."""
     now = now or datetime.now(UTC)
-    return await sql.execute(
+    await sql.execute(
         statement(sql.is_postgres()),
         since=now - timedelta(days=period_days),
         now=now,
         days=period_days,
     )
+    [counted] = await sql.rows("SELECT COUNT(*) AS skus FROM sku WHERE tenant_id = :tenant")
+    return int(counted["skus"])
 
 
 __all__ = ["DEFAULT_PERIOD_DAYS", "USAGE", "classify", "statement"]
