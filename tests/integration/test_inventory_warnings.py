@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
+from merchantops.domain.catalog.models import Sku
 from merchantops.domain.governance.models import RiskAlert
 from merchantops.domain.inventory import positions, stock
 from merchantops.domain.inventory.jobs import CHECK_STOCK, LEDGER_CHECK
@@ -33,7 +35,7 @@ async def _alerts(rule: str | None = None) -> list[tuple[str, int]]:
     return [(a.dedup_key, a.occurrences) for a in await alerts.order_by("created_at")]
 
 
-async def _stocked(quantity: int = 10) -> tuple[object, Site]:
+async def _stocked(quantity: int = 10) -> tuple[Sku, Site]:
     sku, site = await make_sku(), await make_site()
     await receive(sku, site.main, quantity)
     await positions.set_reorder_policy(sku.id, site.warehouse.id, safety_stock=5, reorder_point=8)
@@ -46,14 +48,14 @@ async def test_an_allocation_taking_stock_under_safety_raises_one_alert(
 ) -> None:
     sku, site = await _stocked()
 
-    await stock.allocate(sku.id, site.warehouse.id, 6, "order-1")  # type: ignore[attr-defined]
+    await stock.allocate(sku.id, site.warehouse.id, 6, "order-1")
     await relay_outbox(jobs)
     await jobs.drain()
 
     assert await _alerts() == [("stock-below-safety:SKU-1", 1)]
     [alert] = await RiskAlert.all()
-    assert alert.last_fact["stock"]["below_safety_by"] == 1
-    assert alert.last_fact["stock"]["warehouse"] == "WH1"
+    fact: Any = alert.last_fact
+    assert (fact["stock"]["below_safety_by"], fact["stock"]["warehouse"]) == (1, "WH1")
 
 
 @pytest.mark.usefixtures("shop")
@@ -62,7 +64,7 @@ async def test_the_periodic_check_alerts_on_stock_under_safety(jobs: InProcessQu
     await relay_outbox(jobs)
     await jobs.drain()
     # stock lost without an event (for instance before the policy existed)
-    await StockLevel.filter(sku_id=sku.id).update(on_hand=3)  # type: ignore[attr-defined]
+    await StockLevel.filter(sku_id=sku.id).update(on_hand=3)
     assert await _alerts() == []
 
     await enqueue_due(jobs)
@@ -88,7 +90,7 @@ async def test_stock_at_or_below_reorder_point_is_suggested_for_reordering() -> 
         other.id, site.warehouse.id, safety_stock=5, reorder_point=8, reorder_quantity=20
     )
 
-    await stock.allocate(sku.id, site.warehouse.id, 4, "order-1")  # type: ignore[attr-defined]
+    await stock.allocate(sku.id, site.warehouse.id, 4, "order-1")
     suggestions = await positions.to_reorder()
 
     assert [(p.sku, p.available, p.suggested_quantity) for p in suggestions] == [("SKU-1", 8, 1)]
