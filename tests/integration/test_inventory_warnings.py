@@ -60,7 +60,7 @@ async def test_an_allocation_taking_stock_under_safety_raises_one_alert(
 
 @pytest.mark.usefixtures("shop")
 async def test_the_periodic_check_alerts_on_stock_under_safety(jobs: InProcessQueue) -> None:
-    sku, site = await _stocked()
+    sku, _ = await _stocked()
     await relay_outbox(jobs)
     await jobs.drain()
     # stock lost without an event (for instance before the policy existed)
