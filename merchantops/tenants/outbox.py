@@ -41,6 +41,9 @@ EVENT_TYPES: set[str] = {
     "purchase_order.closed",
     "purchase_order.cancelled",
     "data_export.queued",
+    # inventory: a stock change with the position after it; the periodic low-stock check
+    "inventory.stock_changed",
+    "inventory.stock_low",
 }
 
 

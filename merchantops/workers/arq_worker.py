@@ -21,6 +21,7 @@ from merchantops.settings import Settings
 from merchantops.tenants.jobs import JobFunction, RetryLater, execute
 from merchantops.workers.registry import build_registry, retry_policy
 from merchantops.workers.relay import relay_outbox
+from merchantops.workers.schedule import enqueue_due
 
 logger = get_logger(__name__)
 QUEUE_NAME = "merchantops:jobs"
@@ -74,6 +75,10 @@ async def relay(ctx: dict[str, Any]) -> None:
     await relay_outbox(ctx["queue"])
 
 
+async def periodic(ctx: dict[str, Any]) -> None:
+    await enqueue_due(ctx["queue"])
+
+
 def worker_settings(
     settings: Settings,
     *,
@@ -115,7 +120,13 @@ def worker_settings(
                 second=set(range(0, 60, max(1, int(settings.outbox_poll_seconds)))),
                 timeout=settings.job_timeout_seconds,
                 run_at_startup=True,
-            )
+            ),
+            cron(
+                periodic,
+                name="periodic_jobs",
+                second=0,
+                timeout=settings.job_timeout_seconds,
+            ),
         ],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
         "queue_name": QUEUE_NAME,

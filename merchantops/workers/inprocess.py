@@ -11,6 +11,7 @@ from uuid import UUID
 from merchantops.log import get_logger
 from merchantops.tenants.jobs import JobFunction, RetryLater, RetryPolicy, execute
 from merchantops.workers.relay import relay_outbox
+from merchantops.workers.schedule import enqueue_due
 
 logger = get_logger(__name__)
 
@@ -73,7 +74,9 @@ class InProcessQueue:
 
 
 class InProcessRunner:
-    """The queue plus the schedule: relays the outbox every `poll_seconds`."""
+    """The queue plus the schedule: relays the outbox every `poll_seconds`, periodic jobs."""
+
+    SCHEDULE_SECONDS = 60.0
 
     def __init__(self, queue: InProcessQueue, poll_seconds: float) -> None:
         self.queue = queue
@@ -84,11 +87,19 @@ class InProcessRunner:
         self._loop = asyncio.create_task(self._relay_forever())
 
     async def _relay_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        scheduled = -self.SCHEDULE_SECONDS
         while True:
             try:
                 await relay_outbox(self.queue)
             except Exception:
                 logger.exception("outbox.relay_crashed")
+            if loop.time() - scheduled >= self.SCHEDULE_SECONDS:
+                scheduled = loop.time()
+                try:
+                    await enqueue_due(self.queue)
+                except Exception:
+                    logger.exception("schedule.crashed")
             await asyncio.sleep(self.poll_seconds)
 
     async def stop(self) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from merchantops.domain.exports.service import export_job
 from merchantops.domain.governance.risk import risk_job
+from merchantops.domain.inventory.jobs import JOBS as INVENTORY_JOBS
 from merchantops.domain.webhooks.service import DELIVER_JOB, WebhookConfig, deliver_job, fan_out
 from merchantops.rules.durable_engine import DurableEngine
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
@@ -34,6 +35,7 @@ def build_registry(settings: Settings) -> Mapping[str, JobFunction]:
     return {
         PROCESS_EVENT: process_event,
         DELIVER_JOB: deliver_job(webhooks),
+        **INVENTORY_JOBS,
     }
 
 

@@ -23,7 +23,17 @@ from merchantops.domain.catalog import service as catalog
 from merchantops.domain.catalog.models import Product, Sku
 from merchantops.domain.exports.models import DataExport
 from merchantops.domain.governance.models import ApprovalRequest, RiskAlert
-from merchantops.domain.inventory.models import Lot, StockLevel, StockMovement, Warehouse, Zone
+from merchantops.domain.inventory import positions, stock
+from merchantops.domain.inventory.models import (
+    Allocation,
+    Lot,
+    ReorderPolicy,
+    SkuAnalytics,
+    StockLevel,
+    StockMovement,
+    Warehouse,
+    Zone,
+)
 from merchantops.domain.purchasing import service as purchasing
 from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from merchantops.domain.suppliers import service as suppliers
@@ -53,6 +63,7 @@ from merchantops.tenants.models import (
 )
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, Shop, add_member, make_shop, principal
+from tests.inventory import make_site, receive
 
 
 @dataclass
@@ -73,6 +84,10 @@ class Ids:
     order: str = ""
     line: str = ""
     approval: str = ""
+    warehouse: str = ""
+    zone: str = ""
+    lot: str = ""
+    allocation: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -97,6 +112,10 @@ def missing_ids() -> Ids:
         order=gid("PurchaseOrder", uuid.uuid4()),
         line=gid("PurchaseOrderLine", uuid.uuid4()),
         approval=gid("ApprovalRequest", uuid.uuid4()),
+        warehouse=gid("Warehouse", uuid.uuid4()),
+        zone=gid("Zone", uuid.uuid4()),
+        lot=gid("Lot", uuid.uuid4()),
+        allocation=gid("Allocation", uuid.uuid4()),
     )
 
 
@@ -194,6 +213,51 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         "{ alert { id } errors { field code message } } }",
         {"id": i.alert},
     ),
+    "renameWarehouse": lambda i: (
+        'mutation($id: ID!) { renameWarehouse(input: {id: $id, name: "Mine"}) '
+        "{ warehouse { id name } errors { field code message } } }",
+        {"id": i.warehouse},
+    ),
+    "createZone": lambda i: (
+        'mutation($id: ID!) { createZone(input: {warehouseId: $id, code: "X", name: "Mine"}) '
+        "{ zone { id } errors { field code message } } }",
+        {"id": i.warehouse},
+    ),
+    "receiveStock": lambda i: (
+        "mutation($s: ID!, $z: ID!) { receiveStock(input: {skuId: $s, zoneId: $z, "
+        'quantity: 5, traceCode: "mine-1"}) { lot { id } errors { field code message } } }',
+        {"s": i.sku, "z": i.zone},
+    ),
+    "allocateStock": lambda i: (
+        "mutation($s: ID!, $w: ID!) { allocateStock(input: {skuId: $s, warehouseId: $w, "
+        'quantity: 1, reference: "mine"}) { allocation { id } errors { field code message } } }',
+        {"s": i.sku, "w": i.warehouse},
+    ),
+    "releaseAllocation": lambda i: (
+        "mutation($id: ID!) { releaseAllocation(input: {id: $id}) "
+        "{ allocation { id } errors { field code message } } }",
+        {"id": i.allocation},
+    ),
+    "shipAllocation": lambda i: (
+        "mutation($id: ID!) { shipAllocation(input: {id: $id}) "
+        "{ allocation { id } errors { field code message } } }",
+        {"id": i.allocation},
+    ),
+    "adjustStock": lambda i: (
+        "mutation($l: ID!, $z: ID!) { adjustStock(input: {lotId: $l, zoneId: $z, delta: -1, "
+        'reason: "mine"}) { stockLevel { id } errors { field code message } } }',
+        {"l": i.lot, "z": i.zone},
+    ),
+    "transferStock": lambda i: (
+        "mutation($l: ID!, $z: ID!) { transferStock(input: {lotId: $l, fromZoneId: $z, "
+        "toZoneId: $z, quantity: 1}) { source { id } errors { field code message } } }",
+        {"l": i.lot, "z": i.zone},
+    ),
+    "setReorderPolicy": lambda i: (
+        "mutation($s: ID!, $w: ID!) { setReorderPolicy(input: {skuId: $s, warehouseId: $w, "
+        "safetyStock: 1, reorderPoint: 2}) { policy { id } errors { field code message } } }",
+        {"s": i.sku, "w": i.warehouse},
+    ),
     "revokeApiKey": lambda i: (
         "mutation($id: ID!) { revokeApiKey(input: {id: $id}) "
         "{ apiKey { id } errors { field code message } } }",
@@ -260,6 +324,7 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         for name in ("approveRequest", "rejectRequest")
     },
 }
+STOCK_LEVEL = "{ id onHand lot { traceCode } zone { code } warehouse { code name } }"
 # Operations that name the other tenant in another way, or act only in the caller's own tenant;
 # they are called with B's identifiers where they take any, and must leak and change nothing.
 OTHERS: dict[str, Callable[[Ids], Call]] = {
@@ -403,6 +468,55 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         "{ approvalRequests { edges { node { id action subjectId } } } }",
         {},
     ),
+    "warehouses": lambda i: (
+        "{ warehouses { edges { node { id code name zones { code } } } } }",
+        {},
+    ),
+    "lots": lambda i: (
+        "query($s: ID!) { lots(filter: {skuId: $s}) { edges { node { id traceCode } } } }",
+        {"s": i.sku},
+    ),
+    "lotByTraceCode": lambda i: (
+        'query { lotByTraceCode(code: "globex-secret-lot") { id traceCode } }',
+        {},
+    ),
+    "stockLevels": lambda i: (
+        "query($w: ID!) { stockLevels(filter: {warehouseId: $w}) { edges { node "
+        + STOCK_LEVEL
+        + " } } }",
+        {"w": i.warehouse},
+    ),
+    "stockMovements": lambda i: (
+        "{ stockMovements { edges { node { id reference actor allocation { id } } } } }",
+        {},
+    ),
+    "allocations": lambda i: (
+        'query { allocations(filter: {reference: "globex-secret-order"}) '
+        "{ edges { node { id reference } } } }",
+        {},
+    ),
+    "reorderPolicies": lambda i: (
+        "query($s: ID!) { reorderPolicies(filter: {skuId: $s}) { edges { node { id } } } }",
+        {"s": i.sku},
+    ),
+    "stockToReorder": lambda i: (
+        "query($w: ID!) { stockToReorder(warehouseId: $w) { edges { node { skuCode } } } }",
+        {"w": i.warehouse},
+    ),
+    "skuAnalytics": lambda i: ("{ skuAnalytics { edges { node { skuId abcClass } } } }", {}),
+    "inventoryLedgerCheck": lambda i: (
+        "{ inventoryLedgerCheck { ok levelsChecked mismatches { levelId } } }",
+        {},
+    ),
+    "createWarehouse": lambda i: (
+        'mutation { createWarehouse(input: {code: "SECRET-WH", name: "Mine"}) '
+        "{ warehouse { id code } errors { field code } } }",
+        {},
+    ),
+    "runInventoryAnalytics": lambda i: (
+        "mutation { runInventoryAnalytics { job { name } errors { code } } }",
+        {},
+    ),
     "createApiKey": lambda i: (
         'mutation { createApiKey(input: {name: "k", role: "secret-role", '
         'scopes: ["order:read"]}) { key errors { field code } } }',
@@ -468,8 +582,9 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
             ],
         )
         contact = await SupplierContact.get(supplier_id=supplier.id)
-        warehouse = await Warehouse.create(code="WH", name=f"{title} Secret Warehouse")
-        await Zone.create(warehouse=warehouse, code="MAIN", name="Main")
+        site = await make_site("SECRET-WH")
+        warehouse = site.warehouse
+        await Warehouse.filter(id=warehouse.id).update(name=f"{title} Secret WH")
         order = await purchasing.create(
             supplier.id, warehouse.id, [purchasing.LineSpec(sku.id, 3, Decimal(2))]
         )
@@ -488,6 +603,11 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
             role="finance-manager",
             requested_by="user:someone",
         )
+        lot = await receive(sku, site.main, 10, trace_code=f"{slug}-secret-lot")
+        allocation = await stock.allocate(sku.id, site.warehouse.id, 9, f"{slug}-secret-order")
+        await positions.set_reorder_policy(
+            sku.id, site.warehouse.id, safety_stock=5, reorder_point=8
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -505,6 +625,10 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         order=gid("PurchaseOrder", order.id),
         line=gid("PurchaseOrderLine", line.id),
         approval=gid("ApprovalRequest", approval.id),
+        warehouse=gid("Warehouse", site.warehouse.id),
+        zone=gid("Zone", site.main.id),
+        lot=gid("Lot", lot.id),
+        allocation=gid("Allocation", allocation.id),
     )
     markers = [
         slug,
@@ -532,6 +656,10 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
                 "order",
                 "line",
                 "approval",
+                "warehouse",
+                "zone",
+                "lot",
+                "allocation",
             )
         ),
     ]
@@ -547,7 +675,7 @@ async def _snapshot(tenant_id: object) -> list[Any]:
             WebhookSubscription, WebhookDelivery, JobRecord, OutboxEvent, RuleSetVersion,
             RiskAlert, Product, Sku, Supplier, SupplierContact, SupplierEvaluation,
             ScoringPolicy, PurchaseOrder, PurchaseOrderLine, ApprovalRequest, Lot, StockLevel,
-            StockMovement, Warehouse, Zone, DataExport,
+            StockMovement, Warehouse, Zone, DataExport, Allocation, ReorderPolicy, SkuAnalytics,
         ):  # fmt: skip
             rows.append(sorted(map(str, await model.all().values())))
     return rows

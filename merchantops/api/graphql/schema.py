@@ -21,6 +21,8 @@ from merchantops.api.graphql.exports.schema import DataExportMutation, DataExpor
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
 from merchantops.api.graphql.identity.mutations import IdentityMutation
 from merchantops.api.graphql.identity.queries import IdentityQuery
+from merchantops.api.graphql.inventory.mutations import InventoryMutation
+from merchantops.api.graphql.inventory.queries import InventoryQuery
 from merchantops.api.graphql.jobs.schema import JobMutation, JobQuery
 from merchantops.api.graphql.org.mutations import OrgMutation
 from merchantops.api.graphql.org.queries import OrgQuery
@@ -52,6 +54,7 @@ class Query(
     SupplierQuery,
     PurchaseOrderQuery,
     DataExportQuery,
+    InventoryQuery,
 ):
     pass
 
@@ -70,6 +73,7 @@ class Mutation(
     SupplierMutation,
     PurchaseOrderMutation,
     DataExportMutation,
+    InventoryMutation,
 ):
     pass
 

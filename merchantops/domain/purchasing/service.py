@@ -22,7 +22,7 @@ from merchantops.domain.catalog.service import InvalidTransition, money, text
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
-from merchantops.domain.inventory import ledger
+from merchantops.domain.inventory import ledger, positions
 from merchantops.domain.inventory.models import Lot, Warehouse, Zone
 from merchantops.domain.purchasing.models import (
     PoStatus,
@@ -263,6 +263,8 @@ async def receive(id: UUID, lines: list[ReceiptLine], *, note: str = "") -> Rece
             received.append(
                 {"line": line.line_no, "quantity": item.quantity, "lot": lot.trace_code}
             )
+        for sku_id in {line.sku_id for line in by_id.values() if line.received_quantity}:
+            await positions.emit_stock_changed(sku_id, order.warehouse_id, "receipt")  # type: ignore[arg-type]
         complete = all(line.received_quantity >= line.quantity for line in by_id.values())
         before = order.status
         order.status = PoStatus.RECEIVED if complete else PoStatus.PARTIALLY_RECEIVED

@@ -11,7 +11,8 @@ from tortoise.models import Model
 
 from merchantops.domain.catalog.models import Product, Sku
 from merchantops.domain.governance.models import ApprovalRequest
-from merchantops.domain.purchasing.models import PurchaseOrderLine
+from merchantops.domain.inventory.models import Allocation, Lot, Warehouse, Zone
+from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine
 from merchantops.domain.suppliers.models import Supplier, SupplierContact, SupplierEvaluation
 from merchantops.domain.webhooks.models import WebhookAttempt
 from merchantops.tenants.models import Department, Tenant, User
@@ -54,7 +55,13 @@ class Loaders:
         self.skus_of_product = grouped_by(Sku, "product_id", "code")
         self.contacts_of_supplier = grouped_by(SupplierContact, "supplier_id", "full_name")
         self.evaluations_of_supplier = grouped_by(SupplierEvaluation, "supplier_id", "-created_at")
+        self.purchase_order = by_id(PurchaseOrder)
         self.lines_of_order = grouped_by(PurchaseOrderLine, "purchase_order_id", "line_no")
+        self.warehouse = by_id(Warehouse)
+        self.zone = by_id(Zone)
+        self.lot = by_id(Lot)
+        self.allocation = by_id(Allocation)
+        self.warehouse_zones = grouped_by(Zone, "warehouse_id", "code")
 
 
-__all__ = ["Loaders", "by_id"]
+__all__ = ["Loaders", "by_id", "grouped_by"]

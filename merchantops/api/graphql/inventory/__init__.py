@@ -1,0 +1,1 @@
+"""Warehouses, stock, the movement ledger, reorder policies and ABC analytics."""

@@ -1,0 +1,362 @@
+"""Inventory queries: Relay connections with filter and sort inputs, all `inventory:read`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.relay.utils import to_base64
+from tortoise.expressions import F
+from tortoise.queryset import QuerySet
+
+from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.errors import ApiError
+from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.pagination import PREFIX, paginate
+from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.api.graphql.core.sorting import SortDirection, order
+from merchantops.api.graphql.inventory.types import (
+    AbcClass,
+    AllocationNode,
+    AllocationStatus,
+    LedgerCheck,
+    LedgerMismatch,
+    LotNode,
+    MovementKind,
+    ReorderPolicyNode,
+    ReorderSuggestion,
+    SkuAnalyticsNode,
+    StockLevelNode,
+    StockMovementNode,
+    WarehouseNode,
+)
+from merchantops.domain.inventory import models, positions, reconcile
+from merchantops.tenants.errors import NotFound
+
+READ = TenantPermission("inventory", "read")
+
+
+@strawberry.enum
+class StockLevelSortField(Enum):
+    RECEIVED_AT = "received_at"
+    EXPIRES_ON = "expires_on"
+    ON_HAND = "on_hand"
+    ALLOCATED = "allocated"
+
+
+@strawberry.input
+class StockLevelSort:
+    field: StockLevelSortField = StockLevelSortField.RECEIVED_AT
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class StockLevelFilter:
+    sku_id: strawberry.ID | None = None
+    warehouse_id: strawberry.ID | None = None
+    zone_id: strawberry.ID | None = None
+    lot_id: strawberry.ID | None = None
+    only_available: bool = strawberry.field(
+        default=False, description="Only levels with units not allocated."
+    )
+
+
+@strawberry.input
+class StockMovementFilter:
+    sku_id: strawberry.ID | None = None
+    warehouse_id: strawberry.ID | None = None
+    lot_id: strawberry.ID | None = None
+    kind: MovementKind | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@strawberry.input
+class AllocationFilter:
+    sku_id: strawberry.ID | None = None
+    warehouse_id: strawberry.ID | None = None
+    status: AllocationStatus | None = None
+    reference: str | None = None
+
+
+@strawberry.enum
+class LotSortField(Enum):
+    RECEIVED_AT = "received_at"
+    EXPIRES_ON = "expires_on"
+    TRACE_CODE = "trace_code"
+
+
+@strawberry.input
+class LotSort:
+    field: LotSortField = LotSortField.RECEIVED_AT
+    direction: SortDirection = SortDirection.DESC
+
+
+@strawberry.input
+class LotFilter:
+    sku_id: strawberry.ID | None = None
+    supplier_id: strawberry.ID | None = None
+    purchase_order_id: strawberry.ID | None = None
+    expires_before: datetime | None = None
+
+
+@strawberry.input
+class ReorderPolicyFilter:
+    sku_id: strawberry.ID | None = None
+    warehouse_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class SkuAnalyticsFilter:
+    abc_class: AbcClass | None = None
+    sku_id: strawberry.ID | None = None
+
+
+def _ids(queryset: QuerySet[Any], **ids: tuple[str | None, str]) -> QuerySet[Any]:
+    """Narrow by global ids; an id of the wrong type or of nothing matches nothing."""
+    for column, (value, type_name) in ids.items():
+        if value is not None:
+            try:
+                queryset = queryset.filter(**{column: decode_id(value, type_name)})
+            except NotFound:
+                return queryset.filter(id__in=[])
+    return queryset
+
+
+def _page(info: Info, items: list[Any], first: int | None, after: str | None) -> Any:
+    """A Relay page over a computed list, with the cursors `paginate` uses."""
+    limit = info.context.settings.max_page_size
+    size = limit if first is None else first
+    if not 0 <= size <= limit:
+        raise ApiError("BAD_PAGINATION", f"'first' must be between 0 and {limit}.")
+    start = 0
+    if after is not None:
+        try:
+            start = int(relay.from_base64(after)[1]) + 1
+        except (ValueError, TypeError) as error:
+            raise ApiError("BAD_CURSOR", "'after' is not a cursor this API returned.") from error
+    page = items[start : start + size]
+    edges = [relay.Edge(node=n, cursor=to_base64(PREFIX, start + i)) for i, n in enumerate(page)]
+    return relay.Connection(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=start + size < len(items),
+            has_previous_page=start > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+@strawberry.type
+class InventoryQuery:
+    @strawberry.field(extensions=[requires(READ)], description="Warehouses by code.")
+    async def warehouses(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> relay.Connection[WarehouseNode]:
+        return await paginate(
+            info,
+            models.Warehouse.all().order_by("code"),
+            first=first,
+            after=after,
+            to_node=WarehouseNode.from_model,
+        )
+
+    @strawberry.field(
+        extensions=[requires(READ)], description="Lots, newest receipt first unless sorted."
+    )
+    async def lots(
+        self,
+        info: Info,
+        filter: LotFilter | None = None,
+        sort: LotSort | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[LotNode]:
+        filter, sort = filter or LotFilter(), sort or LotSort()
+        lots = _ids(
+            models.Lot.all(),
+            sku_id=(filter.sku_id, "Sku"),
+            supplier_id=(filter.supplier_id, "Supplier"),
+            purchase_order_id=(filter.purchase_order_id, "PurchaseOrder"),
+        )
+        if filter.expires_before is not None:
+            lots = lots.filter(expires_on__lt=filter.expires_before.date())
+        return await paginate(
+            info,
+            lots.order_by(*order(sort.field.value, sort.direction)),
+            first=first,
+            after=after,
+            to_node=LotNode.from_model,
+        )
+
+    @strawberry.field(extensions=[requires(READ)], description="The lot with a trace code.")
+    async def lot_by_trace_code(self, code: str) -> LotNode | None:
+        lot = await models.Lot.get_or_none(trace_code=code.strip())
+        return LotNode.from_model(lot) if lot else None
+
+    @strawberry.field(
+        extensions=[requires(READ)], description="Stock of each lot in each zone, FIFO by default."
+    )
+    async def stock_levels(
+        self,
+        info: Info,
+        filter: StockLevelFilter | None = None,
+        sort: StockLevelSort | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[StockLevelNode]:
+        filter, sort = filter or StockLevelFilter(), sort or StockLevelSort()
+        levels = _ids(
+            models.StockLevel.all(),
+            sku_id=(filter.sku_id, "Sku"),
+            warehouse_id=(filter.warehouse_id, "Warehouse"),
+            zone_id=(filter.zone_id, "Zone"),
+            lot_id=(filter.lot_id, "Lot"),
+        )
+        if filter.only_available:
+            levels = levels.filter(on_hand__gt=F("allocated"))
+        return await paginate(
+            info,
+            levels.order_by(*order(sort.field.value, sort.direction)),
+            first=first,
+            after=after,
+            to_node=StockLevelNode.from_model,
+        )
+
+    @strawberry.field(extensions=[requires(READ)], description="The ledger, newest first.")
+    async def stock_movements(
+        self,
+        info: Info,
+        filter: StockMovementFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[StockMovementNode]:
+        filter = filter or StockMovementFilter()
+        movements = _ids(
+            models.StockMovement.all(),
+            sku_id=(filter.sku_id, "Sku"),
+            warehouse_id=(filter.warehouse_id, "Warehouse"),
+            lot_id=(filter.lot_id, "Lot"),
+        )
+        if filter.kind is not None:
+            movements = movements.filter(kind=filter.kind.value)
+        if filter.since is not None:
+            movements = movements.filter(created_at__gte=filter.since)
+        if filter.until is not None:
+            movements = movements.filter(created_at__lt=filter.until)
+        return await paginate(
+            info,
+            movements.order_by("-id"),
+            first=first,
+            after=after,
+            to_node=StockMovementNode.from_model,
+        )
+
+    @strawberry.field(extensions=[requires(READ)], description="Allocations, newest first.")
+    async def allocations(
+        self,
+        info: Info,
+        filter: AllocationFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[AllocationNode]:
+        filter = filter or AllocationFilter()
+        allocations = _ids(
+            models.Allocation.all(),
+            sku_id=(filter.sku_id, "Sku"),
+            warehouse_id=(filter.warehouse_id, "Warehouse"),
+        )
+        if filter.status is not None:
+            allocations = allocations.filter(status=filter.status.value)
+        if filter.reference is not None:
+            allocations = allocations.filter(reference=filter.reference)
+        return await paginate(
+            info,
+            allocations.order_by("-created_at", "id"),
+            first=first,
+            after=after,
+            to_node=AllocationNode.from_model,
+        )
+
+    @strawberry.field(extensions=[requires(READ)])
+    async def reorder_policies(
+        self,
+        info: Info,
+        filter: ReorderPolicyFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[ReorderPolicyNode]:
+        filter = filter or ReorderPolicyFilter()
+        policies = _ids(
+            models.ReorderPolicy.all(),
+            sku_id=(filter.sku_id, "Sku"),
+            warehouse_id=(filter.warehouse_id, "Warehouse"),
+        )
+        return await paginate(
+            info,
+            policies.order_by("sku_id", "warehouse_id"),
+            first=first,
+            after=after,
+            to_node=ReorderPolicyNode.from_model,
+        )
+
+    @strawberry.field(
+        extensions=[requires(READ)],
+        description="SKUs whose available stock is at or below their reorder point, by SKU code.",
+    )
+    async def stock_to_reorder(
+        self,
+        info: Info,
+        warehouse_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[ReorderSuggestion]:
+        try:
+            warehouse = None if warehouse_id is None else decode_id(warehouse_id, "Warehouse")
+        except NotFound:
+            return _page(info, [], first, after)  # type: ignore[no-any-return]
+        found = await positions.to_reorder(warehouse)
+        items = [ReorderSuggestion.from_position(p) for p in found]
+        return _page(info, items, first, after)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        extensions=[requires(READ)],
+        description="ABC class and turnover of each SKU: class A first, then by usage value.",
+    )
+    async def sku_analytics(
+        self,
+        info: Info,
+        filter: SkuAnalyticsFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[SkuAnalyticsNode]:
+        filter = filter or SkuAnalyticsFilter()
+        rows = _ids(models.SkuAnalytics.all(), sku_id=(filter.sku_id, "Sku"))
+        if filter.abc_class is not None:
+            rows = rows.filter(abc_class=filter.abc_class.value)
+        return await paginate(
+            info,
+            rows.order_by("abc_class", "-usage_value", "id"),
+            first=first,
+            after=after,
+            to_node=SkuAnalyticsNode.from_model,
+        )
+
+    @strawberry.field(
+        extensions=[requires(READ)],
+        description="Rebuild every stock level from the movement ledger and report differences.",
+    )
+    async def inventory_ledger_check(self) -> LedgerCheck:
+        report = await reconcile.rebuild()
+        return LedgerCheck(
+            ok=report.ok,
+            levels_checked=report.levels_checked,
+            mismatches=[LedgerMismatch.from_mismatch(m) for m in report.mismatches],
+        )
+
+
+__all__ = ["InventoryQuery"]
