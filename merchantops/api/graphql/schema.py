@@ -1,4 +1,5 @@
-"""The GraphQL schema: every area's queries and mutations merged, errors masked and logged."""
+"""The GraphQL schema: every area's queries and mutations merged, errors masked and logged,
+every operation checked against the limits before it runs (`core/checks.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from strawberry.types import ExecutionContext
 from merchantops.api.graphql.api_keys.mutations import ApiKeyMutation
 from merchantops.api.graphql.api_keys.queries import ApiKeyQuery
 from merchantops.api.graphql.audit.queries import AuditQuery
+from merchantops.api.graphql.core.checks import QueryChecks
 from merchantops.api.graphql.core.errors import is_expected
+from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
 from merchantops.api.graphql.identity.mutations import IdentityMutation
 from merchantops.api.graphql.identity.queries import IdentityQuery
@@ -76,6 +79,13 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
+def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The safety net for errors that bypass the extension: strawberry turns an exception raised
+    in an extension hook into an error after the masking step has already run."""
+    masker = MaskUnexpectedErrors()
+    return [error if is_expected(error) else masker.anonymise_error(error) for error in errors]
+
+
 class MerchantOpsSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -86,7 +96,8 @@ class MerchantOpsSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
-    extensions: list[Any] = [MaskUnexpectedErrors]
+    cache = DocumentCache(settings)
+    extensions: list[Any] = [MaskUnexpectedErrors, lambda: QueryChecks(cache, settings)]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     return MerchantOpsSchema(
@@ -100,4 +111,4 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     )
 
 
-__all__ = ["build_schema"]
+__all__ = ["build_schema", "mask_unexpected"]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from strawberry.types import Info as StrawberryInfo
 
 from merchantops.api.graphql.core.loaders import Loaders
+from merchantops.api.throttle import Buckets
 from merchantops.rules.evaluation import MaskingPolicies
 from merchantops.rules.masking import MaskingTable
 from merchantops.settings import Settings
@@ -17,6 +18,7 @@ from merchantops.tenants.rbac import TenantPolicy, load_policy
 
 if TYPE_CHECKING:
     from starlette.requests import Request
+    from starlette.responses import Response
 
 
 @dataclass
@@ -30,6 +32,9 @@ class Context:
     masking: MaskingPolicies = field(default_factory=MaskingPolicies)
     loaders: Loaders = field(default_factory=Loaders)
     policy: TenantPolicy | None = None
+    response: Response | None = None
+    """Status and headers set here reach the HTTP response (429 and `Retry-After`)."""
+    throttle: Buckets | None = None
 
     _masking_table: asyncio.Task[MaskingTable] | None = None
 
