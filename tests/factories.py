@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from merchantops.rules import templates
-from merchantops.tenants import admin
+from merchantops.domain.governance.models import RiskAlert
+from merchantops.domain.webhooks import service as webhooks
+from merchantops.rules import templates, versions
+from merchantops.tenants import admin, api_keys, org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Membership, Tenant, User
 from merchantops.tenants.principal import Principal
@@ -58,3 +61,42 @@ async def make_onboarded_shop(slug: str) -> Shop:
     with tenant_scope(shop.tenant.id):
         await templates.install()
     return shop
+
+
+async def make_shop_with_secrets(slug: str) -> tuple[Shop, list[str]]:
+    """A shop whose rows carry strings found nowhere else: its department names, member
+    emails, API key name, webhook URL, rule-set description and alert title all contain
+    `zq<slug>zq`. Returns the shop and the strings that must never reach another tenant."""
+    marker = f"zq{slug}zq"
+    shop = await make_shop(slug)
+    await add_member(shop, f"clerk.{marker}@example.com", ["auditor"])
+    actor = await principal(shop)
+    with tenant_scope(shop.tenant.id):
+        department = await org.create_department(actor, f"{marker}-dept", f"Dept {marker}")
+        await org.create_role(
+            actor,
+            f"{marker}-role",
+            f"Role {marker}",
+            department_id=department.id,
+            permissions=[("order", "read")],
+            inherits=[],
+        )
+        await api_keys.create_api_key(
+            await principal(shop), f"Key {marker}", "auditor", ["*:*"], expires_at=None
+        )
+        await webhooks.subscribe(f"http://127.0.0.1:9/{marker}-hook", ["*"], allow_private=True)
+        await versions.create_draft(
+            {
+                "kind": "compliance",
+                "description": f"Rules {marker}",
+                "rules": [{"id": "r", "when": {"fact": "x", "eq": 1}, "then": {"outcome": "flag"}}],
+            }
+        )
+        await RiskAlert.create(
+            rule_id="r",
+            title=f"Alert {marker}",
+            severity="high",
+            dedup_key=f"{marker}-key",
+            last_event_id=uuid.uuid4(),
+        )
+    return shop, [marker, shop.email, shop.tenant.name, str(shop.tenant.id)]

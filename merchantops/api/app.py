@@ -99,7 +99,10 @@ class _GraphQL(GraphQL[Context, None]):
         return await super().process_result(request, result)
 
     def decode_json(self, data: str | bytes) -> object:
-        decoded = json.loads(data)
+        try:
+            decoded = json.loads(data)
+        except (ValueError, RecursionError) as error:  # bad encodings and absurd nesting too
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
         if not isinstance(decoded, dict):
             raise HTTPException(400, 'Send a JSON object: {"query": ..., "variables": {...}}.')
         return decoded

@@ -42,7 +42,7 @@ def settings(db: str) -> Settings:
 
 
 @pytest.fixture
-async def shop_callers(gql: GraphQLClient) -> dict[str, dict[str, str]]:
+async def shop_callers(gql: GraphQLClient) -> dict[str, dict[str, Any]]:
     shop = await make_shop("acme")
     await add_member(shop, "clerk@acme.example.com", ["auditor"])
     owner = (await gql.login(shop.email, PASSWORD))["accessToken"]
@@ -59,7 +59,7 @@ async def shop_callers(gql: GraphQLClient) -> dict[str, dict[str, str]]:
 
 
 async def test_a_query_that_fits_the_bucket_runs_and_reports_what_is_left(
-    gql: GraphQLClient, shop_callers: dict[str, dict[str, str]]
+    gql: GraphQLClient, shop_callers: dict[str, dict[str, Any]]
 ) -> None:
     response = await gql.post(QUERY, **shop_callers["owner"])
 
@@ -76,7 +76,7 @@ async def test_a_query_that_fits_the_bucket_runs_and_reports_what_is_left(
 
 
 async def test_a_query_that_would_overflow_the_bucket_is_throttled_with_the_wait(
-    gql: GraphQLClient, shop_callers: dict[str, dict[str, str]]
+    gql: GraphQLClient, shop_callers: dict[str, dict[str, Any]]
 ) -> None:
     await gql.post(QUERY, **shop_callers["owner"])
 
@@ -94,7 +94,7 @@ async def test_a_query_that_would_overflow_the_bucket_is_throttled_with_the_wait
 
 
 async def test_a_throttled_mutation_changes_nothing(
-    gql: GraphQLClient, shop_callers: dict[str, dict[str, str]]
+    gql: GraphQLClient, shop_callers: dict[str, dict[str, Any]]
 ) -> None:
     await gql.post(QUERY, **shop_callers["owner"])
 
@@ -116,7 +116,7 @@ async def test_a_throttled_mutation_changes_nothing(
 
 
 async def test_each_user_and_each_api_key_has_its_own_bucket(
-    gql: GraphQLClient, shop_callers: dict[str, dict[str, str]]
+    gql: GraphQLClient, shop_callers: dict[str, dict[str, Any]]
 ) -> None:
     await gql.post(QUERY, **shop_callers["owner"])
     assert (await gql.post(QUERY, **shop_callers["owner"])).status_code == 429

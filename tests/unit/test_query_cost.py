@@ -51,7 +51,8 @@ def cost(
         ("{ shops(first: 10) { edges { node { name } } pageInfo { hasNextPage } } }", 2 + 10 * 3),
         ("{ shops { edges { node { name } } } }", 2 + 100 * 2),
         (
-            "{ shops(first: 10) { edges { node { products(first: 5) { edges { node { sku } } } } } } }",
+            "{ shops(first: 10) { edges { node { "
+            "products(first: 5) { edges { node { sku } } } } } } }",
             2 + 10 * (2 + (2 + 5 * 2)),
         ),
         ('mutation { rename(name: "x") { name } }', 10),

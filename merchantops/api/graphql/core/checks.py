@@ -17,8 +17,9 @@ import math
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, get_operation_ast
+from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode, get_operation_ast
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.schema.schema import validate_document
 
 from merchantops.api.graphql.core.context import Context
@@ -43,6 +44,11 @@ def bucket_key(context: Context) -> str:
     return f"client:{client.host if client else 'unknown'}"
 
 
+class OperationNameRequired(CannotGetOperationTypeError):
+    def as_http_error_reason(self) -> str:
+        return "The document has several operations: name the one to run in 'operationName'."
+
+
 class QueryChecks(SchemaExtension):
     def __init__(self, cache: DocumentCache, settings: Settings) -> None:
         super().__init__()
@@ -53,10 +59,17 @@ class QueryChecks(SchemaExtension):
         self.decision: Decision | None = None
 
     def on_parse(self) -> Iterator[None]:
-        query = self.execution_context.query
-        if query is not None and self.execution_context.graphql_document is None:
-            self.entry = self.cache.parse(query)
-            self.execution_context.graphql_document = self.entry.document
+        context = self.execution_context
+        if context.query is not None and context.graphql_document is None:
+            self.entry = self.cache.parse(context.query)
+            context.graphql_document = self.entry.document
+            # strawberry would run the first operation; the GraphQL spec wants a name
+            operations = sum(
+                isinstance(definition, OperationDefinitionNode)
+                for definition in self.entry.document.definitions
+            )
+            if operations > 1 and context._provided_operation_name is None:
+                raise OperationNameRequired(None)
         yield
 
     def on_validate(self) -> Iterator[None]:
