@@ -41,7 +41,8 @@ SCALARS: dict[str, st.SearchStrategy[graphql.ValueNode]] = {
     "DateTime": st.datetimes().map(lambda moment: nodes.String(moment.isoformat() + "Z")),
 }
 _ROOTS = graphql.build_schema(SCHEMA)
-assert _ROOTS.query_type is not None and _ROOTS.mutation_type is not None
+assert _ROOTS.query_type is not None
+assert _ROOTS.mutation_type is not None
 # one root field per document, so a refused field does not hide what the others would return
 OPERATIONS = st.one_of(
     st.sampled_from(sorted(_ROOTS.query_type.fields)).flatmap(

@@ -79,23 +79,28 @@ async def test_a_streamed_body_is_cut_off_once_it_passes_the_cap(
     assert len(sent) < 10  # the other 45 KiB were never read
 
 
+JSON = "application/json"
+BAD = (400, "BAD_REQUEST")
+UNSUPPORTED = (415, "UNSUPPORTED_MEDIA_TYPE")
+
+
 @pytest.mark.parametrize(
     ("content", "content_type", "expected"),
     [
-        (b'{"query": "{ __typename }"', "application/json", (400, "BAD_REQUEST")),
-        (b"\xff\xfe not json", "application/json", (400, "BAD_REQUEST")),
-        (b'"{ __typename }"', "application/json", (400, "BAD_REQUEST")),
-        (b"42", "application/json", (400, "BAD_REQUEST")),
-        (b"[" * 2000, "application/json", (400, "BAD_REQUEST")),
-        (b'[{"query": "{ __typename }"}]', "application/json", (400, "BAD_REQUEST")),
-        (b'{"query": 42}', "application/json", (400, "BAD_REQUEST")),
-        (b'{"query": "{ __typename }", "variables": [1]}', "application/json", (400, "BAD_REQUEST")),
-        (b"{}", "application/json", (400, "BAD_REQUEST")),
-        (b"{ __typename }", "application/graphql", (415, "UNSUPPORTED_MEDIA_TYPE")),
-        (b"query={__typename}", "application/x-www-form-urlencoded", (415, "UNSUPPORTED_MEDIA_TYPE")),
-        (b'{"query": "{ __typename }"}', "text/plain", (415, "UNSUPPORTED_MEDIA_TYPE")),
+        (b'{"query": "{ __typename }"', JSON, BAD),
+        (b"\xff\xfe not json", JSON, BAD),
+        (b'"{ __typename }"', JSON, BAD),
+        (b"42", JSON, BAD),
+        (b"[" * 2000, JSON, BAD),
+        (b'[{"query": "{ __typename }"}]', JSON, BAD),
+        (b'{"query": 42}', JSON, BAD),
+        (b'{"query": "{ __typename }", "variables": [1]}', JSON, BAD),
+        (b"{}", JSON, BAD),
+        (b"{ __typename }", "application/graphql", UNSUPPORTED),
+        (b"query={__typename}", "application/x-www-form-urlencoded", UNSUPPORTED),
+        (b'{"query": "{ __typename }"}', "text/plain", UNSUPPORTED),
     ],
-)  # fmt: skip
+)
 async def test_requests_that_are_not_a_json_graphql_request_get_a_clean_4xx(
     client: httpx.AsyncClient, content: bytes, content_type: str, expected: tuple[int, str]
 ) -> None:
