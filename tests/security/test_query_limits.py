@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import graphql
 import pytest
 
 from merchantops.settings import Settings
@@ -176,3 +177,28 @@ async def test_an_expensive_mutation_is_refused_before_it_changes_anything(
         slugs = {department.slug for department in await Department.all()}
     assert {f"a{i}" for i in range(9)} <= slugs
     assert not {f"r{i}" for i in range(10)} & slugs
+
+
+async def test_graphiqls_schema_query_passes_the_limits_outside_production(
+    gql: GraphQLClient,
+) -> None:
+    query = graphql.get_introspection_query(
+        descriptions=True, specified_by_url=True, directive_is_repeatable=True
+    )
+
+    body = await gql.execute(query)
+
+    assert "errors" not in body
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+async def test_empty_selections_and_unknown_fragments_get_an_answer_not_a_crash(
+    gql: GraphQLClient, owner: dict[str, Any]
+) -> None:
+    # strawberry's own QueryDepthLimiter raises on both (max() of nothing, KeyError)
+    empty = await gql.execute("{ currentTenant { } }", **owner)
+    unknown = await gql.execute("{ currentTenant { ...Nowhere } }", **owner)
+
+    assert empty["data"] == {"currentTenant": {}}
+    assert codes(unknown) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "Unknown fragment 'Nowhere'" in unknown["errors"][0]["message"]
