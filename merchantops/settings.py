@@ -1,6 +1,7 @@
 """One settings class, read from the environment and validated at start.
 
-Every limit the service enforces is a setting here with a safe default. Production refuses to
+Every limit the service enforces is a setting here with a safe default (the GraphQL limits are
+explained in `merchantops/api/graphql/core/limits.py` and `cost.py`). Production refuses to
 start with a placeholder secret or with developer conveniences (GraphiQL, introspection) on.
 """
 
@@ -49,6 +50,16 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0.0, le=60)
     webhook_allow_private_targets: bool | None = None
 
+    max_query_depth: int = Field(default=10, ge=1, le=100)
+    max_query_aliases: int = Field(default=20, ge=0, le=1000)
+    max_query_tokens: int = Field(default=2000, ge=10, le=100_000)
+    max_query_cost: int = Field(default=1000, ge=1)
+    throttle_capacity: int = Field(default=5000, ge=1)
+    throttle_leak_per_second: float = Field(default=100.0, gt=0.0)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    request_timeout_seconds: float = Field(default=30.0, gt=0.0, le=600)
+    query_cache_size: int = Field(default=256, ge=0, le=100_000)
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
@@ -75,6 +86,15 @@ class Settings(BaseSettings):
             if url.startswith(alias):
                 return "postgres://" + url.removeprefix(alias)
         return url
+
+    @model_validator(mode="after")
+    def _a_query_under_the_cost_limit_fits_the_bucket(self) -> Self:
+        if self.throttle_capacity < self.max_query_cost:
+            raise ValueError(
+                f"THROTTLE_CAPACITY ({self.throttle_capacity}) must be at least MAX_QUERY_COST "
+                f"({self.max_query_cost}), or the most expensive allowed query could never run"
+            )
+        return self
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> Self:

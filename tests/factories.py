@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from merchantops.domain.catalog import service as catalog
 from merchantops.domain.catalog.models import Product, Sku
+from merchantops.domain.governance.models import RiskAlert
+from merchantops.domain.inventory import warehouses
 from merchantops.domain.inventory.models import Warehouse, Zone
+from merchantops.domain.suppliers import service as suppliers
 from merchantops.domain.suppliers.models import Grade, Supplier, SupplierContact
-from merchantops.rules import templates
-from merchantops.tenants import admin
+from merchantops.domain.webhooks import service as webhooks
+from merchantops.rules import templates, versions
+from merchantops.tenants import admin, api_keys, org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Membership, Tenant, User
 from merchantops.tenants.principal import Principal
@@ -94,3 +100,52 @@ async def make_catalog(shop: Shop, *, grade: Grade | None = Grade.B) -> Catalog:
             for size in ("M", "L")
         ]
     return Catalog(supplier, warehouse, zone, product, skus)
+
+
+async def make_shop_with_secrets(slug: str) -> tuple[Shop, list[str]]:
+    """A shop whose rows carry strings found nowhere else: its department names, member
+    emails, API key name, webhook URL, rule-set description and alert title all contain
+    `zq<slug>zq`. Returns the shop and the strings that must never reach another tenant."""
+    marker = f"zq{slug}zq"
+    shop = await make_shop(slug)
+    await add_member(shop, f"clerk.{marker}@example.com", ["auditor"])
+    actor = await principal(shop)
+    with tenant_scope(shop.tenant.id):
+        department = await org.create_department(actor, f"{marker}-dept", f"Dept {marker}")
+        await org.create_role(
+            actor,
+            f"{marker}-role",
+            f"Role {marker}",
+            department_id=department.id,
+            permissions=[("order", "read")],
+            inherits=[],
+        )
+        await api_keys.create_api_key(
+            await principal(shop), f"Key {marker}", "auditor", ["*:*"], expires_at=None
+        )
+        await webhooks.subscribe(f"http://127.0.0.1:9/{marker}-hook", ["*"], allow_private=True)
+        await versions.create_draft(
+            {
+                "kind": "compliance",
+                "description": f"Rules {marker}",
+                "rules": [{"id": "r", "when": {"fact": "x", "eq": 1}, "then": {"outcome": "flag"}}],
+            }
+        )
+        await suppliers.create_supplier(
+            f"{marker}-sup",
+            f"Supplier {marker}",
+            contacts=[suppliers.ContactSpec(f"Contact {marker}", email=f"{marker}@x.example")],
+        )
+        await catalog.create_product(
+            f"Product {marker}",
+            skus=[catalog.SkuSpec(f"{marker}-sku", "M", Decimal(1), Decimal(1))],
+        )
+        await warehouses.create_warehouse(f"{marker}-wh", f"Warehouse {marker}")
+        await RiskAlert.create(
+            rule_id="r",
+            title=f"Alert {marker}",
+            severity="high",
+            dedup_key=f"{marker}-key",
+            last_event_id=uuid.uuid4(),
+        )
+    return shop, [marker, shop.email, shop.tenant.name, str(shop.tenant.id)]

@@ -1,11 +1,20 @@
-"""The starlette application: `/graphql`, `/healthz`, `/readyz`."""
+"""The starlette application: `/graphql`, `/healthz`, `/readyz`.
+
+Requests the GraphQL layer cannot make sense of get a JSON error in the GraphQL response shape
+and a 4xx status, never a 500: malformed JSON or a body that is not an object (400
+`BAD_REQUEST`), a content type other than JSON (415 `UNSUPPORTED_MEDIA_TYPE`), a GET where GET is
+off (405 `METHOD_NOT_ALLOWED`), an unknown or missing operation name (400 `BAD_REQUEST`).
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -13,10 +22,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from merchantops.api.graphql.core.context import Context
-from merchantops.api.graphql.schema import build_schema
+from merchantops.api.graphql.schema import build_schema, mask_unexpected
+from merchantops.api.guards import RequestGuard, error_response
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
+from merchantops.api.throttle import Buckets, buckets_for
 from merchantops.db import close_db, init_db, ping_db
 from merchantops.log import get_logger
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
@@ -32,6 +46,13 @@ from merchantops.workers.registry import shared_engine
 
 logger = get_logger(__name__)
 PRINCIPAL_KEY = "merchantops.principal"
+HTTP_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "BODY_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
 
 
 class _GraphQL(GraphQL[Context, None]):
@@ -46,6 +67,7 @@ class _GraphQL(GraphQL[Context, None]):
         self.background: Background | None = None
         self.masking = MaskingPolicies()
         self.evaluator = RuleEvaluator(shared_engine())
+        self.throttle: Buckets = buckets_for(settings)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         return Context(
@@ -57,7 +79,36 @@ class _GraphQL(GraphQL[Context, None]):
             queue=self.background.queue if self.background else None,
             masking=self.masking,
             evaluator=self.evaluator,
+            response=response,
+            throttle=self.throttle,
         )
+
+    async def run(  # type: ignore[override]
+        self, request: Any, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Response:
+        try:
+            response: Response = await super().run(request, context, root_value)
+        except HTTPException as error:
+            code = HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
+            logger.info("graphql.http_refused", status=error.status_code, reason=error.reason)
+            return error_response(error.status_code, code, error.reason)
+        return response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = mask_unexpected(result.errors)
+        return await super().process_result(request, result)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            decoded = json.loads(data)
+        except (ValueError, RecursionError) as error:  # bad encodings and absurd nesting too
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, 'Send a JSON object: {"query": ..., "variables": {...}}.')
+        return decoded
 
 
 class GraphQLEndpoint:
@@ -78,7 +129,12 @@ class GraphQLEndpoint:
         self.graphql = _GraphQL(settings, self.authenticator)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = Request(scope).headers
+        request = Request(scope)
+        headers = request.headers
+        refusal = self._refuse_transport(request)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
         try:
             principal = await self.authenticator.principal(
                 headers.get("authorization"), headers.get("x-tenant")
@@ -98,6 +154,26 @@ class GraphQLEndpoint:
             actor_scope(principal.actor, current_request_id()),
         ):
             await self.graphql(scope, receive, send)
+
+    def _refuse_transport(self, request: Request) -> Response | None:
+        """Methods and content types the endpoint does not take, refused before anything runs."""
+        if request.method == "GET":
+            if self.graphql.allow_queries_via_get or self.graphql.graphql_ide:
+                return None
+            return error_response(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "Send GraphQL as POST with a JSON body.",
+                headers={"Allow": "POST"},
+            )
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            return error_response(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "Send GraphQL with 'Content-Type: application/json'.",
+            )
+        return None
 
 
 async def healthz(request: Request) -> Response:
@@ -140,6 +216,7 @@ def create_app(
         finally:
             if started is not None:
                 await started.stop()
+            await endpoint.graphql.throttle.close()
             if manage_db:
                 await close_db()
 
@@ -149,7 +226,14 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                RequestGuard,
+                max_body_bytes=settings.max_body_bytes,
+                timeout_seconds=settings.request_timeout_seconds,
+            ),
+        ],
         lifespan=lifespan,
     )
 

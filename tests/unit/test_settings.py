@@ -72,3 +72,26 @@ def test_unknown_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
 
     with pytest.raises(ValidationError, match="environment"):
         Settings()
+
+
+def test_limits_have_safe_defaults_and_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    defaults = Settings()
+    monkeypatch.setenv("MAX_QUERY_COST", "50")
+    monkeypatch.setenv("THROTTLE_CAPACITY", "60")
+    monkeypatch.setenv("REQUEST_TIMEOUT_SECONDS", "2.5")
+
+    configured = Settings()
+
+    assert (defaults.max_query_depth, defaults.max_query_aliases) == (10, 20)
+    assert (defaults.max_query_tokens, defaults.max_query_cost) == (2000, 1000)
+    assert (defaults.throttle_capacity, defaults.throttle_leak_per_second) == (5000, 100.0)
+    assert (defaults.max_body_bytes, defaults.request_timeout_seconds) == (1_048_576, 30.0)
+    assert (configured.max_query_cost, configured.throttle_capacity) == (50, 60)
+    assert configured.request_timeout_seconds == 2.5
+
+
+def test_a_bucket_smaller_than_the_largest_allowed_query_is_refused() -> None:
+    with pytest.raises(ValidationError, match="THROTTLE_CAPACITY"):
+        Settings(max_query_cost=1000, throttle_capacity=999)

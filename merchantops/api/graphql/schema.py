@@ -1,4 +1,5 @@
-"""The GraphQL schema: every area's queries and mutations merged, errors masked and logged."""
+"""The GraphQL schema: every area's queries and mutations merged, errors masked and logged,
+every operation checked against the limits before it runs (`core/checks.py`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from merchantops.api.graphql.approvals.schema import ApprovalMutation, ApprovalQ
 from merchantops.api.graphql.audit.queries import AuditQuery
 from merchantops.api.graphql.catalog.mutations import CatalogMutation
 from merchantops.api.graphql.catalog.queries import CatalogQuery
+from merchantops.api.graphql.core.checks import QueryChecks
 from merchantops.api.graphql.core.errors import is_expected
+from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
 from merchantops.api.graphql.identity.mutations import IdentityMutation
@@ -97,6 +100,13 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
+def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The safety net for errors that bypass the extension: strawberry turns an exception raised
+    in an extension hook into an error after the masking step has already run."""
+    masker = MaskUnexpectedErrors()
+    return [error if is_expected(error) else masker.anonymise_error(error) for error in errors]
+
+
 class MerchantOpsSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -107,7 +117,8 @@ class MerchantOpsSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
-    extensions: list[Any] = [MaskUnexpectedErrors]
+    cache = DocumentCache(settings)
+    extensions: list[Any] = [MaskUnexpectedErrors, lambda: QueryChecks(cache, settings)]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     return MerchantOpsSchema(
@@ -121,4 +132,4 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     )
 
 
-__all__ = ["build_schema"]
+__all__ = ["build_schema", "mask_unexpected"]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from strawberry.types import Info as StrawberryInfo
 
 from merchantops.api.graphql.core.loaders import Loaders
+from merchantops.api.throttle import Buckets
 from merchantops.domain.governance.approvals import Actor
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.rules.masking import MaskingTable
@@ -18,6 +19,7 @@ from merchantops.tenants.rbac import TenantPolicy, load_policy, user_subject
 
 if TYPE_CHECKING:
     from starlette.requests import Request
+    from starlette.responses import Response
 
 
 @dataclass
@@ -32,6 +34,9 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     policy: TenantPolicy | None = None
     evaluator: RuleEvaluator | None = None
+    response: Response | None = None
+    """Status and headers set here reach the HTTP response (429 and `Retry-After`)."""
+    throttle: Buckets | None = None
 
     _masking_table: asyncio.Task[MaskingTable] | None = None
 

@@ -1,0 +1,224 @@
+"""The calculated cost of an operation, known before any resolver runs.
+
+Rules, applied to the validated document with its variables:
+
+| selection | cost |
+|---|---|
+| a field of a scalar or enum type (`email`, `__typename`) | 0 |
+| a field of an object, interface or union type (one object or a plain list) | 1 + its selection |
+| a Relay connection (`members(first: 20) { ... }`) | 2 + `first` * its selection |
+| each root field of a mutation | 10 + its selection |
+
+`first` comes from the literal or the variable (its default when the variable is not given);
+without it, or when it is not a usable number, the page cap (`MAX_PAGE_SIZE`) counts, since
+that is what the server would return. The selection of a connection is everything inside it
+(`edges`, `node`, `pageInfo`), so a nested connection multiplies: `members { edges { node {
+user { email } } } }` costs 2 + 100 * 3 = 302. Fragments and inline fragments count as if their
+fields were written in place (for an abstract type every branch counts: an upper bound), and
+introspection fields count like any other object field.
+
+An operation over `MAX_QUERY_COST` is refused with `QUERY_TOO_EXPENSIVE` before execution;
+otherwise its cost drains the caller's leaky bucket (`merchantops/api/throttle.py`). The
+response reports both in `extensions.cost`.
+
+The plan of an operation (the shape of the sum above, with the variables still open) is built
+once per cached document and operation name; evaluating it for a request's variables walks each
+plan node once, fragments included, so repeated fragments cannot make the calculation slow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLCompositeType,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SchemaMetaFieldDef,
+    SelectionSetNode,
+    TypeMetaFieldDef,
+    VariableNode,
+    get_named_type,
+    is_composite_type,
+)
+
+OBJECT_COST = 1
+CONNECTION_COST = 2
+MUTATION_COST = 10
+QUERY_TOO_EXPENSIVE = "QUERY_TOO_EXPENSIVE"
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """`base + times * sum(children)`; `times` is a count, a variable's name, or the page cap."""
+
+    base: int
+    children: tuple[Plan, ...] = ()
+    times: int | str | None = 1
+    default: int | None = None  # the variable's default value, when `times` names one
+
+
+@dataclass(frozen=True)
+class Cost:
+    requested: int
+    maximum: int
+
+    @property
+    def too_expensive(self) -> bool:
+        return self.requested > self.maximum
+
+
+def plan_operation(
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+) -> Plan:
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    defaults: dict[str, int | None] = {
+        definition.variable.name.value: (
+            int(definition.default_value.value)
+            if isinstance(definition.default_value, IntValueNode)
+            else None
+        )
+        for definition in operation.variable_definitions or ()
+    }
+    planned_fragments: dict[str, Plan] = {}
+
+    def selection(
+        selections: SelectionSetNode | None, parent: GraphQLCompositeType, root: bool = False
+    ) -> tuple[Plan, ...]:
+        plans: list[Plan] = []
+        for node in selections.selections if selections else ():
+            if isinstance(node, FieldNode):
+                planned = field(node, parent, root)
+                if planned is not None:
+                    plans.append(planned)
+            elif isinstance(node, InlineFragmentNode):
+                condition = node.type_condition
+                named = schema.get_type(condition.name.value) if condition else parent
+                if is_composite_type(named):
+                    plans.append(Plan(0, selection(node.selection_set, named)))
+            elif isinstance(node, FragmentSpreadNode):
+                spread = fragment(node.name.value)
+                if spread is not None:
+                    plans.append(spread)
+        return tuple(plans)
+
+    def fragment(name: str) -> Plan | None:
+        if name in planned_fragments:
+            return planned_fragments[name]
+        definition = fragments.get(name)
+        if definition is None:
+            return None
+        named = schema.get_type(definition.type_condition.name.value)
+        if not is_composite_type(named):
+            return None
+        planned_fragments[name] = Plan(0)  # a cycle (invalid anyway) counts as nothing
+        planned_fragments[name] = Plan(0, selection(definition.selection_set, named))
+        return planned_fragments[name]
+
+    def field(node: FieldNode, parent: GraphQLCompositeType, root: bool) -> Plan | None:
+        definition = field_definition(schema, parent, node.name.value)
+        if definition is None:
+            return None
+        named = get_named_type(definition.type)
+        if not is_composite_type(named):
+            return Plan(MUTATION_COST) if root else None
+        children = selection(node.selection_set, named)
+        if root:
+            return Plan(MUTATION_COST, children)
+        if is_connection(named, definition):
+            times, default = page_argument(node, defaults)
+            return Plan(CONNECTION_COST, children, times, default)
+        return Plan(OBJECT_COST, children)
+
+    root_type = schema.get_root_type(operation.operation)
+    assert root_type is not None, "the operation was validated against this schema"
+    is_mutation = operation.operation is OperationType.MUTATION
+    return Plan(0, selection(operation.selection_set, root_type, root=is_mutation))
+
+
+def field_definition(
+    schema: GraphQLSchema, parent: GraphQLCompositeType, name: str
+) -> GraphQLField | None:
+    if name == "__schema":
+        return SchemaMetaFieldDef
+    if name == "__type":
+        return TypeMetaFieldDef
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        found: GraphQLField | None = parent.fields.get(name)
+        return found
+    return None  # unions have only `__typename`, a scalar
+
+
+def is_connection(named: Any, definition: GraphQLField) -> bool:
+    return (
+        isinstance(named, GraphQLObjectType)
+        and named.name.endswith("Connection")
+        and "edges" in named.fields
+        and "first" in definition.args
+    )
+
+
+def page_argument(
+    node: FieldNode, defaults: Mapping[str, int | None]
+) -> tuple[int | str | None, int | None]:
+    for argument in node.arguments or ():
+        if argument.name.value != "first":
+            continue
+        value = argument.value
+        if isinstance(value, IntValueNode):
+            return int(value.value), None
+        if isinstance(value, VariableNode):
+            return value.name.value, defaults.get(value.name.value)
+    return None, None
+
+
+def evaluate(plan: Plan, variables: Mapping[str, Any] | None, page_size: int) -> int:
+    """The cost of `plan` for a request's `variables`; each node is computed once."""
+    known: dict[int, int] = {}
+
+    def times(node: Plan) -> int:
+        count: Any = node.times
+        if isinstance(count, str):
+            given = (variables or {}).get(count, node.default)
+            count = node.default if given is None else given
+        if count is None:
+            return page_size
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= page_size:
+            return page_size  # refused at execution; count the worst case until then
+        return count
+
+    def cost(node: Plan) -> int:
+        key = id(node)
+        if key not in known:
+            known[key] = node.base + times(node) * sum(cost(child) for child in node.children)
+        return known[key]
+
+    return cost(plan)
+
+
+__all__ = [
+    "CONNECTION_COST",
+    "MUTATION_COST",
+    "OBJECT_COST",
+    "QUERY_TOO_EXPENSIVE",
+    "Cost",
+    "Plan",
+    "evaluate",
+    "plan_operation",
+]

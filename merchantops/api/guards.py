@@ -1,0 +1,102 @@
+"""HTTP-level protection in front of every route: a body size cap and a request timeout.
+
+- A body over `MAX_BODY_BYTES` is answered `413 BODY_TOO_LARGE`: at once when
+  `Content-Length` says so, otherwise as soon as the bytes received pass the cap (chunked
+  uploads), without reading the rest.
+- A request still running after `REQUEST_TIMEOUT_SECONDS` is cancelled (an open transaction
+  rolls back; one already committed stays) and answered `503 TIMEOUT`.
+
+Error bodies have the shape of a GraphQL response: `{"data": null, "errors": [{"message",
+"extensions": {"code"}}]}`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from merchantops.log import get_logger
+
+logger = get_logger(__name__)
+
+
+def error_response(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class RequestGuard:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, timeout_seconds: float) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.timeout_seconds = timeout_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await error_response(400, "BAD_REQUEST", "Content-Length is not a number.")(
+                    scope, receive, send
+                )
+                return
+            if int(declared) > self.max_body_bytes:
+                await self._too_large(scope, receive, send)
+                return
+
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.timeout_seconds) as deadline:
+                await self.app(scope, counted_receive, tracked_send)
+        except BodyTooLarge:
+            if not started:
+                await self._too_large(scope, receive, send)
+        except TimeoutError:
+            if not deadline.expired() or started:
+                raise
+            logger.warning("request.timeout", seconds=self.timeout_seconds, path=scope["path"])
+            await error_response(
+                503,
+                "TIMEOUT",
+                f"The request took longer than {self.timeout_seconds:g} s and was stopped "
+                "(a mutation may or may not have taken effect).",
+            )(scope, receive, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        logger.info("request.body_too_large", limit=self.max_body_bytes)
+        await error_response(
+            413,
+            "BODY_TOO_LARGE",
+            f"The request body is larger than {self.max_body_bytes} bytes.",
+            headers={"Connection": "close"},
+        )(scope, receive, send)
+
+
+__all__ = ["RequestGuard", "error_response"]
