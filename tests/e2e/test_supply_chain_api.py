@@ -188,3 +188,31 @@ async def test_statements_for_a_page_of_orders_do_not_grow_with_the_page(
 
     assert counts[1] == counts[10] == counts[100], counts
     print(f"SQL statements per page of purchase orders: {counts}")
+
+
+async def test_product_contact_is_clear_for_the_owner_and_masked_for_a_clerk(
+    gql: GraphQLClient,
+) -> None:
+    shop, _ = await _world()
+    created = await _as(
+        gql,
+        shop.email,
+        'mutation { createProduct(input: {name: "Wool scarf", contactName: "Ines Ortega", '
+        'contactEmail: "ines@acme.example"}) { product { contactName } errors { code } } }',
+    )
+    query = (
+        '{ products(filter: {search: "scarf"}) { edges { node { contactName contactEmail } } } }'
+    )
+
+    owner = await _as(gql, shop.email, query)
+    clerk = await _as(gql, "clerk@acme.example.com", query)
+
+    assert created["createProduct"]["product"] == {"contactName": "Ines Ortega"}
+    assert owner["products"]["edges"][0]["node"] == {
+        "contactName": "Ines Ortega",
+        "contactEmail": "ines@acme.example",
+    }
+    assert clerk["products"]["edges"][0]["node"] == {
+        "contactName": "I*********a",
+        "contactEmail": "i***************e",
+    }

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 
 from tortoise import fields
 
+from merchantops.rules.masking import Classification
 from merchantops.tenants.base import TenantModel
 
 
@@ -33,11 +35,19 @@ TRANSITIONS: dict[LifecycleStage, frozenset[LifecycleStage]] = {
 
 
 class Product(TenantModel):
+    CLASSIFIED: ClassVar[dict[str, Classification]] = {
+        "contact_name": Classification.CONFIDENTIAL_PERSONAL,
+        "contact_email": Classification.CONFIDENTIAL_PERSONAL,
+    }
+
     id = fields.UUIDField(primary_key=True)
     name = fields.CharField(max_length=200)
     category = fields.CharField(max_length=100, default="")
     description = fields.TextField(default="")
     stage = fields.CharEnumField(LifecycleStage, max_length=16, default=LifecycleStage.INTRODUCTION)
+    # The person answering for the product (its product manager): personal data.
+    contact_name = fields.CharField(max_length=200, default="")
+    contact_email = fields.CharField(max_length=254, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -57,9 +58,16 @@ def text(value: str, field: str, *, max_length: int, required: bool = True) -> s
 
 
 async def create_product(
-    name: str, *, category: str = "", description: str = "", skus: list[SkuSpec] | None = None
+    name: str,
+    *,
+    category: str = "",
+    description: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    skus: list[SkuSpec] | None = None,
 ) -> Product:
     name = text(name, "name", max_length=200)
+    contact = _contact(contact_name, contact_email)
     category = text(category, "category", max_length=100, required=False)
     description = text(description, "description", max_length=5000, required=False)
     specs = [_checked(spec, f"skus.{index}") for index, spec in enumerate(skus or [])]
@@ -67,7 +75,13 @@ async def create_product(
     if len(set(codes)) != len(codes):
         raise InvalidInput("SKU codes repeat.", field="skus")
     async with in_transaction():
-        product = await Product.create(name=name, category=category, description=description)
+        product = await Product.create(
+            name=name,
+            category=category,
+            description=description,
+            contact_name=contact["contact_name"],
+            contact_email=contact["contact_email"],
+        )
         for index, spec in enumerate(specs):
             await _create_sku(product, spec, f"skus.{index}.code")
         await audit.record(
@@ -86,9 +100,18 @@ async def update_product(
     name: str | None = None,
     category: str | None = None,
     description: str | None = None,
+    contact_name: str | None = None,
+    contact_email: str | None = None,
 ) -> Product:
     product = await _product(id)
     changes: dict[str, Any] = {}
+    if contact_name is not None or contact_email is not None:
+        changes.update(
+            _contact(
+                product.contact_name if contact_name is None else contact_name,
+                product.contact_email if contact_email is None else contact_email,
+            )
+        )
     if name is not None:
         changes["name"] = text(name, "name", max_length=200)
     if category is not None:
@@ -210,6 +233,16 @@ async def _set_price(sku: Sku, price: Decimal) -> None:
         "sku.price_changed",
         {"id": str(sku.id), "code": sku.code, "old": str(before), "new": str(price)},
     )
+
+
+def _contact(name: str, email: str) -> dict[str, str]:
+    email = email.strip()
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise InvalidInput("Not an e-mail address.", field="contactEmail")
+    return {
+        "contact_name": text(name, "contactName", max_length=200, required=False),
+        "contact_email": text(email, "contactEmail", max_length=254, required=False),
+    }
 
 
 def _checked(spec: SkuSpec, prefix: str) -> SkuSpec:

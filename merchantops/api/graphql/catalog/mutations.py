@@ -32,6 +32,8 @@ class CreateProductInput:
     name: str
     category: str = ""
     description: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
     skus: list[SkuInput] = strawberry.field(default_factory=list)
 
 
@@ -41,6 +43,8 @@ class UpdateProductInput:
     name: str | None = None
     category: str | None = None
     description: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
 
 
 @strawberry.input
@@ -85,6 +89,8 @@ class CatalogMutation:
                 input.name,
                 category=input.category,
                 description=input.description,
+                contact_name=input.contact_name,
+                contact_email=input.contact_email,
                 skus=[sku.spec() for sku in input.skus],
             )
         except GovernanceError as error:
@@ -99,6 +105,8 @@ class CatalogMutation:
                 name=input.name,
                 category=input.category,
                 description=input.description,
+                contact_name=input.contact_name,
+                contact_email=input.contact_email,
             )
         except GovernanceError as error:
             return ProductPayload(errors=user_errors(error))

@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.masking import classified_field
 from merchantops.domain.catalog import models
 
 # The domain's own enum, exposed as it is: one list of values to keep.
@@ -24,6 +25,19 @@ class ProductNode(relay.Node):
     stage: LifecycleStage
     created_at: datetime
     updated_at: datetime
+    contact_name_value: strawberry.Private[str]
+    contact_email_value: strawberry.Private[str]
+
+    @strawberry.field(
+        extensions=[classified_field(models.Product, "contact_name")],
+        description="Who answers for the product (masked by the masking rules).",
+    )
+    async def contact_name(self) -> str | None:
+        return self.contact_name_value
+
+    @strawberry.field(extensions=[classified_field(models.Product, "contact_email")])
+    async def contact_email(self) -> str | None:
+        return self.contact_email_value
 
     @strawberry.field(description="Stages this product may move to next.")
     def next_stages(self) -> list[LifecycleStage]:
@@ -44,6 +58,8 @@ class ProductNode(relay.Node):
             stage=product.stage,
             created_at=product.created_at,
             updated_at=product.updated_at,
+            contact_name_value=product.contact_name,
+            contact_email_value=product.contact_email,
         )
 
 
