@@ -11,7 +11,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-insecure-development-secret"  # noqa: S105
@@ -86,6 +86,12 @@ class Settings(BaseSettings):
             if url.startswith(alias):
                 return "postgres://" + url.removeprefix(alias)
         return url
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _blank_redis_url_is_none(cls, value: object) -> object:
+        # `REDIS_URL=` (set but empty) means "no Redis", as an unset variable does.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _a_query_under_the_cost_limit_fits_the_bucket(self) -> Self:

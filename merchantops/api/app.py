@@ -70,6 +70,11 @@ class _GraphQL(GraphQL[Context, None]):
         self.throttle: Buckets = buckets_for(settings)
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+        principal: Principal = request.scope[PRINCIPAL_KEY]
+        if principal.tenant is not None:
+            # Classified fields mask synchronously from this table: have it compiled (a dict
+            # lookup once it is, a query only after an activation).
+            await self.masking.table(principal.tenant.id, principal.tenant.rules_version)
         return Context(
             request=request,
             principal=request.scope[PRINCIPAL_KEY],

@@ -80,15 +80,23 @@ class MaskingPolicies:
     def __init__(self) -> None:
         self._tables: dict[UUID, tuple[int, MaskingTable]] = {}
 
-    async def table(self, tenant_id: UUID) -> MaskingTable:
-        tenant = await Tenant.get(id=tenant_id).only("id", "rules_version")
-        cached = self._tables.get(tenant_id)
-        if cached is not None and cached[0] == tenant.rules_version:
-            return cached[1]
+    async def table(self, tenant_id: UUID, rules_version: int | None = None) -> MaskingTable:
+        """The table in force; pass the tenant's `rules_version` when it is at hand."""
+        if rules_version is None:
+            tenant = await Tenant.get(id=tenant_id).only("id", "rules_version")
+            rules_version = tenant.rules_version
+        cached = self.cached(tenant_id, rules_version)
+        if cached is not None:
+            return cached
         version = await versions.active(RuleSetKind.MASKING)
         table = MaskingTable.compile(parse_masking(version.document) if version else None)
-        self._tables[tenant_id] = (tenant.rules_version, table)
+        self._tables[tenant_id] = (rules_version, table)
         return table
+
+    def cached(self, tenant_id: UUID, rules_version: int) -> MaskingTable | None:
+        """The compiled table of that rules version, if this process has it: no I/O."""
+        cached = self._tables.get(tenant_id)
+        return cached[1] if cached is not None and cached[0] == rules_version else None
 
 
 __all__ = ["Decision", "MaskingPolicies", "RuleEvaluator"]

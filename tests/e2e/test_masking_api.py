@@ -112,10 +112,10 @@ async def test_the_masking_table_is_looked_up_once_per_request(
     lookups = 0
     real = MaskingPolicies.table
 
-    async def counting(self: MaskingPolicies, tenant_id: Any) -> Any:
+    async def counting(self: MaskingPolicies, tenant_id: Any, rules_version: Any = None) -> Any:
         nonlocal lookups
         lookups += 1
-        return await real(self, tenant_id)
+        return await real(self, tenant_id, rules_version)
 
     monkeypatch.setattr(MaskingPolicies, "table", counting)
 

@@ -95,3 +95,9 @@ def test_limits_have_safe_defaults_and_come_from_the_environment(
 def test_a_bucket_smaller_than_the_largest_allowed_query_is_refused() -> None:
     with pytest.raises(ValidationError, match="THROTTLE_CAPACITY"):
         Settings(max_query_cost=1000, throttle_capacity=999)
+
+
+def test_an_empty_redis_url_means_no_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "")
+
+    assert Settings().redis_url is None

@@ -32,11 +32,11 @@ class ProductNode(relay.Node):
         extensions=[classified_field(models.Product, "contact_name")],
         description="Who answers for the product (masked by the masking rules).",
     )
-    async def contact_name(self) -> str | None:
+    def contact_name(self) -> str | None:
         return self.contact_name_value
 
     @strawberry.field(extensions=[classified_field(models.Product, "contact_email")])
-    async def contact_email(self) -> str | None:
+    def contact_email(self) -> str | None:
         return self.contact_email_value
 
     @strawberry.field(description="Stages this product may move to next.")

@@ -39,6 +39,8 @@ class Context:
     throttle: Buckets | None = None
 
     _masking_table: asyncio.Task[MaskingTable] | None = None
+    _roles: frozenset[str] | None = None
+    _scopes: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.policy = self.principal.policy
@@ -48,25 +50,48 @@ class Context:
 
         Sibling fields resolve concurrently, so the first caller's lookup is shared as a task.
         """
+        table = self.masking_table_now()
+        if table is not None:
+            return table
         if self._masking_table is None:
-            assert self.principal.tenant_id is not None
+            tenant = self.principal.tenant
+            assert tenant is not None
             self._masking_table = asyncio.ensure_future(
-                self.masking.table(self.principal.tenant_id)
+                self.masking.table(tenant.id, tenant.rules_version)
             )
         return await self._masking_table
 
-    def caller_roles(self) -> set[str]:
-        """Every role the caller holds, inherited ones included (an API key: its role's)."""
-        principal, policy = self.principal, self.require_policy()
-        if principal.api_key is not None:
-            role = principal.api_key.role_slug
-            return {role, *policy.implicit_roles_of(f"role:{role}")}
-        assert principal.user is not None
-        return set(policy.implicit_roles_of(user_subject(principal.user.id)))
+    def caller_roles(self) -> frozenset[str]:
+        """Every role the caller holds, inherited ones included (an API key: its role's).
+
+        Worked out once per request: masking asks for every classified value."""
+        if self._roles is None:
+            principal, policy = self.principal, self.require_policy()
+            if principal.api_key is not None:
+                role = principal.api_key.role_slug
+                self._roles = frozenset({role, *policy.implicit_roles_of(f"role:{role}")})
+            else:
+                assert principal.user is not None
+                self._roles = frozenset(policy.implicit_roles_of(user_subject(principal.user.id)))
+        return self._roles
+
+    def caller_scopes(self) -> frozenset[str]:
+        """An API key's scopes (`object:action`); a user has none."""
+        if self._scopes is None:
+            principal = self.principal
+            self._scopes = frozenset(
+                str(scope) for scope in principal.scopes if principal.api_key is not None
+            )
+        return self._scopes
+
+    def masking_table_now(self) -> MaskingTable | None:
+        """The tenant's table if this process has compiled it (it is loaded with the context)."""
+        tenant = self.principal.tenant
+        return None if tenant is None else self.masking.cached(tenant.id, tenant.rules_version)
 
     def actor(self) -> Actor:
         """The caller as governance (approvals) sees them."""
-        return Actor(frozenset(self.caller_roles()))
+        return Actor(self.caller_roles())
 
     def require_evaluator(self) -> RuleEvaluator:
         assert self.evaluator is not None, "the app was built without a rule evaluator"

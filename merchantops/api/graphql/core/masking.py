@@ -34,6 +34,13 @@ class Classified(FieldExtension):
         self.classification = classification
         self.entity = entity
 
+    def resolve(
+        self, next_: Callable[..., Any], source: Any, info: StrawberryInfo[Any, Any], **kwargs: Any
+    ) -> Any:
+        # The hot path: a plain attribute and the request's preloaded table, no awaiting.
+        value = next_(source, info, **kwargs)
+        return mask(strategy_now(info, self.classification, source, self.entity), value)
+
     async def resolve_async(
         self,
         next_: Callable[..., Awaitable[Any]],
@@ -57,15 +64,29 @@ async def strategy_for(
     info: StrawberryInfo[Any, Any], classification: Classification, source: Any, entity: str = ""
 ) -> Strategy:
     context = info.context
+    if context.principal.tenant_id is not None and context.policy is not None:
+        await context.masking_table()  # make sure this process has the table
+    return strategy_now(info, classification, source, entity)
+
+
+# Without the tenant's table at hand, the defaults hold: personal data redacted (fail closed).
+_DEFAULTS = MaskingTable.compile(None)
+
+
+def strategy_now(
+    info: StrawberryInfo[Any, Any], classification: Classification, source: Any, entity: str = ""
+) -> Strategy:
+    """The strategy for this caller, from the request's preloaded table; never awaits."""
+    context = info.context
     principal = context.principal
     if principal.tenant_id is None or context.policy is None:
         return Strategy.NONE
     if principal.user is not None and str(getattr(source, "id", "")) == str(principal.user.id):
         return Strategy.NONE  # one's own data
-    table: MaskingTable = await context.masking_table()
-    roles = context.caller_roles()
-    scopes = {str(scope) for scope in principal.scopes} if principal.api_key else set()
-    return table.strategy(classification, roles=roles, scopes=scopes, entity=entity)
+    table: MaskingTable = context.masking_table_now() or _DEFAULTS
+    return table.strategy(
+        classification, roles=context.caller_roles(), scopes=context.caller_scopes(), entity=entity
+    )
 
 
 def classified(classification: Classification) -> Classified:

@@ -50,11 +50,11 @@ class UserNode(relay.Node):
         extensions=[classified_field(models.User, "email")],
         description="Masked by the tenant's masking rules, except for the user themself.",
     )
-    async def email(self) -> str | None:
+    def email(self) -> str | None:
         return self.email_value
 
     @strawberry.field(extensions=[classified_field(models.User, "full_name")])
-    async def full_name(self) -> str | None:
+    def full_name(self) -> str | None:
         return self.full_name_value
 
     @classmethod

@@ -27,15 +27,15 @@ class SupplierContactNode(relay.Node):
     phone_value: strawberry.Private[str]
 
     @strawberry.field(extensions=[classified_field(Contact, "full_name")])
-    async def full_name(self) -> str | None:
+    def full_name(self) -> str | None:
         return self.full_name_value
 
     @strawberry.field(extensions=[classified_field(Contact, "email")])
-    async def email(self) -> str | None:
+    def email(self) -> str | None:
         return self.email_value
 
     @strawberry.field(extensions=[classified_field(Contact, "phone")])
-    async def phone(self) -> str | None:
+    def phone(self) -> str | None:
         return self.phone_value
 
     @classmethod

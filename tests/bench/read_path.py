@@ -1,0 +1,284 @@
+"""Read path: `products(first: 50)` through an API key, the real server next to the floor.
+
+Run: .venv/bin/python -m tests.bench.read_path [--seconds 15] [--concurrency 16]
+
+Creates a throwaway PostgreSQL database (TEST_POSTGRES_URL's server), migrates it, seeds one
+onboarded tenant (standard rule sets) with 200 products and an API key of the marketing-staff
+role with the scope `product:read`, then starts two servers on this machine, one at a time,
+each as one uvicorn worker without access logs:
+
+- ours: `merchantops.api.app:create_app` in production posture (no GraphiQL, introspection,
+  GET), with the query limits and the rate limiter on (capacity raised so that the load
+  generator, one client, is not throttled);
+- the floor: `tests/bench/read_path_floor.py`, bare starlette + asyncpg running the same SELECT
+  and returning the same JSON (masked values included).
+
+The load generator (asyncio, HTTP/1.1 keep-alive, `--concurrency` connections) posts the same
+query for `--seconds` after a warm-up and prints requests per second, p50 and p99 latency, and
+the ratio of the floor's throughput to ours. It also counts the SQL statements one request runs
+in-process. Both servers and the generator share the machine's cores: compare the ratio, not
+the absolute figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+QUERY = """{ products(first: 50) { edges { node {
+  id name category stage createdAt updatedAt contactName contactEmail
+} } pageInfo { hasNextPage } } }"""
+SECRET = "bench-secret-key-that-is-long-enough-for-hs256-0123456789"
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(ADMIN_URL.replace("postgres://", "postgresql://"))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def seed(db_url: str, products: int) -> tuple[str, str]:
+    """Migrate, seed the tenant; return (tenant id, API key)."""
+    from datetime import timedelta
+
+    from merchantops.db import close_db, init_db, migrate_db
+    from merchantops.domain import onboarding
+    from merchantops.domain.catalog.models import Product
+    from merchantops.tenants import admin, api_keys
+    from merchantops.tenants.context import tenant_scope
+    from merchantops.tenants.models import Membership
+    from merchantops.tenants.principal import Principal
+    from merchantops.tenants.rbac import load_policy
+
+    await migrate_db(db_url)
+    await init_db(db_url)
+    try:
+        owner = await admin.create_user("owner@bench.example", "bench-password-123")
+        created = await onboarding.create_tenant(
+            "bench", "Bench Shop", owner.email, invitation_ttl=timedelta(days=1)
+        )
+        tenant = created.tenant
+        with tenant_scope(tenant.id):
+            await Product.bulk_create(
+                [
+                    Product(
+                        tenant_id=tenant.id,
+                        name=f"Product {index:04d}",
+                        category=("apparel", "home", "garden", "toys")[index % 4],
+                        description="A product of the benchmark catalogue.",
+                        contact_name=f"Buyer Person {index}",
+                        contact_email=f"buyer{index}@bench.example",
+                    )
+                    for index in range(products)
+                ]
+            )
+            membership = await Membership.get(user_id=owner.id)
+            policy = await load_policy(tenant.id, 0)
+            issued = await api_keys.create_api_key(
+                Principal(user=owner, tenant=tenant, membership=membership, policy=policy),
+                "bench",
+                "marketing-staff",
+                ["product:read"],
+                expires_at=None,
+            )
+        return str(tenant.id), issued.key
+    finally:
+        await close_db()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def server(target: str, env: dict[str, str], port: int, factory: bool) -> Iterator[str]:
+    command = [
+        sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
+        "--no-access-log", "--log-level", "warning", *(["--factory"] if factory else []),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.post(f"{base}/graphql", json={"query": "{ __typename }"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{target} did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def _one_connection(
+    port: int, request: bytes, until: float, latencies: list[float], statuses: dict[int, int]
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < until:
+            start = time.perf_counter()
+            writer.write(request)
+            status_line = await reader.readline()
+            length = 0
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - start)
+            status = int(status_line.split()[1])
+            statuses[status] = statuses.get(status, 0) + 1
+    finally:
+        writer.close()
+
+
+async def load(port: int, headers: dict[str, str], seconds: float, concurrency: int) -> Any:
+    body = json.dumps({"query": QUERY}).encode()
+    lines = [
+        "POST /graphql HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        *(f"{key}: {value}" for key, value in headers.items()),
+    ]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    until = time.perf_counter() + seconds
+    started = time.perf_counter()
+    await asyncio.gather(
+        *(_one_connection(port, request, until, latencies, statuses) for _ in range(concurrency))
+    )
+    elapsed = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000, statuses
+
+
+async def statements_per_request(db_url: str, key: str) -> int:
+    """One request in-process with every SQL statement counted (after a warm-up request)."""
+    from tortoise import Tortoise
+
+    from merchantops.api.app import create_app
+    from merchantops.db import close_db, init_db
+    from merchantops.settings import Settings
+
+    settings = Settings(environment="production", database_url=db_url, secret_key=SECRET)
+    await init_db(db_url)
+    seen: list[str] = []
+    client_class = type(Tortoise.get_connection("default"))
+    originals = {
+        name: getattr(client_class, name)
+        for name in ("execute_query", "execute_query_dict", "execute_insert", "execute_many")
+    }
+
+    def counted(original: Any) -> Any:
+        async def run(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
+            seen.append(query)
+            return await original(self, query, *args, **kwargs)
+
+        return run
+
+    try:
+        app = create_app(settings, manage_db=False)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            headers = {"Authorization": f"Bearer {key}"}
+            first = await http.post("/graphql", json={"query": QUERY}, headers=headers)
+            assert first.status_code == 200, first.text
+            assert "errors" not in first.json(), first.text
+            for name, original in originals.items():
+                setattr(client_class, name, counted(original))
+            await http.post("/graphql", json={"query": QUERY}, headers=headers)
+    finally:
+        for name, original in originals.items():
+            setattr(client_class, name, original)
+        await close_db()
+    for statement in seen:
+        print(f"    {statement[:110]}")
+    return len(seen)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--products", type=int, default=200)
+    args = parser.parse_args()
+    print(__doc__)
+
+    name = f"merchantops_bench_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    db_url = f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    try:
+        tenant_id, key = asyncio.run(seed(db_url, args.products))
+        count = asyncio.run(statements_per_request(db_url, key))
+        print(f"SQL statements per request (ours, warm caches): {count}\n")
+        ours_env = {
+            "ENVIRONMENT": "production",
+            "DATABASE_URL": db_url,
+            "SECRET_KEY": SECRET,
+            "REDIS_URL": "",
+            "THROTTLE_CAPACITY": "100000000",
+            "THROTTLE_LEAK_PER_SECOND": "100000000",
+        }
+        floor_env = {
+            "FLOOR_DATABASE_URL": db_url.replace("postgres://", "postgresql://"),
+            "FLOOR_TENANT_ID": tenant_id,
+        }
+        results = {}
+        for label, target, env, factory, headers in (
+            ("ours", "merchantops.api.app:create_app", ours_env, True,
+             {"Authorization": f"Bearer {key}"}),
+            ("floor", "tests.bench.read_path_floor:app", floor_env, False, {}),
+        ):  # fmt: skip
+            port = free_port()
+            with server(target, env, port, factory):
+                sample = httpx.post(
+                    f"http://127.0.0.1:{port}/graphql", json={"query": QUERY}, headers=headers
+                ).json()
+                edges = sample["data"]["products"]["edges"]
+                print(f"{label}: {len(edges)} products, first node {edges[0]['node']}")
+                asyncio.run(load(port, headers, 2, args.concurrency))  # warm-up
+                rps, p50, p99, statuses = asyncio.run(
+                    load(port, headers, args.seconds, args.concurrency)
+                )
+            results[label] = rps
+            print(
+                f"{label:5}: {rps:8.1f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   "
+                f"statuses {statuses}"
+            )
+        print(f"\nfloor / ours throughput: {results['floor'] / results['ours']:.2f}x (target 2.5x)")
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
