@@ -52,6 +52,7 @@ class Settings(BaseSettings):
 
     max_query_depth: int = Field(default=10, ge=1, le=100)
     max_query_aliases: int = Field(default=20, ge=0, le=1000)
+    max_query_fields: int = Field(default=500, ge=1, le=10_000)
     max_query_tokens: int = Field(default=2000, ge=10, le=100_000)
     max_query_cost: int = Field(default=1000, ge=1)
     throttle_capacity: int = Field(default=5000, ge=1)

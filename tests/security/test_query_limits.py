@@ -80,6 +80,26 @@ async def test_aliases_are_capped_at_twenty(
         assert body["data"]["t19"] == {"slug": "acme"}
 
 
+@pytest.mark.parametrize(("count", "refused"), [(500, False), (501, True)])
+async def test_fields_are_capped_at_five_hundred_before_validation(
+    gql: GraphQLClient, owner: dict[str, Any], count: int, refused: bool
+) -> None:
+    # repeated fields are what makes graphql-core's overlapping-fields rule quadratic;
+    # a fragment spread twice counts its fields twice
+    spread = (count - 2) // 2
+    fragment = "fragment F on Tenant { " + " ".join(["slug"] * spread) + " }"
+    rest = " ".join(["name"] * (count - 2 - 2 * spread))
+    document = f"{{ a: currentTenant {{ ...F }} b: currentTenant {{ ...F {rest} }} }} {fragment}"
+
+    body = await gql.execute(document, **owner)
+
+    if refused:
+        assert codes(body) == ["TOO_MANY_FIELDS"]
+        assert f"selects {count} fields; at most 500" in body["errors"][0]["message"]
+    else:
+        assert body["data"]["a"] == {"slug": "acme"}
+
+
 @pytest.mark.parametrize(("tokens", "refused"), [(2000, False), (2001, True)])
 async def test_documents_are_capped_at_two_thousand_tokens(
     gql: GraphQLClient, owner: dict[str, Any], tokens: int, refused: bool

@@ -85,6 +85,7 @@ def test_limits_have_safe_defaults_and_come_from_the_environment(
     configured = Settings()
 
     assert (defaults.max_query_depth, defaults.max_query_aliases) == (10, 20)
+    assert defaults.max_query_fields == 500
     assert (defaults.max_query_tokens, defaults.max_query_cost) == (2000, 1000)
     assert (defaults.throttle_capacity, defaults.throttle_leak_per_second) == (5000, 100.0)
     assert (defaults.max_body_bytes, defaults.request_timeout_seconds) == (1_048_576, 30.0)
