@@ -44,6 +44,7 @@ class BenchContext:
         )
         self.policy = object()
         self._table = table
+        self.strategies: dict[object, object] = {}
 
     def caller_roles(self) -> frozenset[str]:
         return frozenset({"warehouse-manager", "warehouse-staff"})

@@ -40,6 +40,8 @@ class Context:
 
     _masking_table: asyncio.Task[MaskingTable] | None = None
     _roles: frozenset[str] | None = None
+    strategies: dict[Any, Any] = field(default_factory=dict)
+    """Masking decisions of this request by (classification, entity)."""
     _scopes: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
@@ -111,6 +113,8 @@ class Context:
         Permission checks of the request keep the policy it started with."""
         if self.principal.tenant_id is not None:
             self.policy = await load_policy(self.principal.tenant_id)
+            self._roles = None
+            self.strategies.clear()
 
 
 Info = StrawberryInfo[Context, Any]

@@ -83,10 +83,18 @@ def strategy_now(
         return Strategy.NONE
     if principal.user is not None and str(getattr(source, "id", "")) == str(principal.user.id):
         return Strategy.NONE  # one's own data
-    table: MaskingTable = context.masking_table_now() or _DEFAULTS
-    return table.strategy(
-        classification, roles=context.caller_roles(), scopes=context.caller_scopes(), entity=entity
-    )
+    decided: dict[tuple[Classification, str], Strategy] = context.strategies
+    strategy = decided.get((classification, entity))
+    if strategy is None:
+        table: MaskingTable = context.masking_table_now() or _DEFAULTS
+        strategy = table.strategy(
+            classification,
+            roles=context.caller_roles(),
+            scopes=context.caller_scopes(),
+            entity=entity,
+        )
+        decided[classification, entity] = strategy
+    return strategy
 
 
 def classified(classification: Classification) -> Classified:
