@@ -576,8 +576,7 @@ class _Seeder:
         await self.submit(tees)
 
         # Draft: the next coffee order for EAST.
-        draft = await self.order("HBC", "EAST", [("COF-ETH-250", 100), ("COF-COL-250", 100)])
-        del draft
+        await self.order("HBC", "EAST", [("COF-ETH-250", 100), ("COF-COL-250", 100)])
 
         # Cancelled: a box order placed twice by mistake.
         duplicate = await self.order("PPK", "CENTRAL", [("BOX-S-25", 300), ("BOX-M-25", 300)])
