@@ -1,12 +1,20 @@
-"""The demo tenant that the one-command start creates, so a new user can log in at once."""
+"""The demo tenant that the one-command start creates, so a new user can log in at once.
+
+Besides its owner the tenant has three staff members (a buyer, a warehouse clerk, a finance
+manager: log in as each to see permissions and masking differ) and, seeded once while it has no
+products, a supply chain to query (`merchantops.demo_data`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from merchantops.demo_data import DEMO_STAFF, seed_supply_chain
 from merchantops.domain import onboarding
+from merchantops.domain.catalog.models import Product
 from merchantops.tenants import admin
+from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Tenant, User
 from merchantops.tenants.templates import OWNER
 
@@ -25,7 +33,10 @@ class DemoLogin:
 
 
 async def ensure_demo() -> list[DemoLogin]:
-    """Create the demo platform admin, tenant and owner unless they exist; idempotent."""
+    """Create the demo platform admin, tenant, owner, staff and supply chain unless they exist.
+
+    Idempotent: a second run finds everything and adds nothing.
+    """
     if not await User.exists(email=DEMO_ADMIN_EMAIL):
         await admin.create_user(
             DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, full_name="Demo Admin", platform_admin=True
@@ -42,8 +53,20 @@ async def ensure_demo() -> list[DemoLogin]:
         )
         tenant = created.tenant
     await admin.add_member(tenant, owner, [OWNER])
+    for member in DEMO_STAFF:
+        user = await User.get_or_none(email=member.email)
+        if user is None:
+            user = await admin.create_user(
+                member.email, member.password, full_name=member.full_name
+            )
+        await admin.add_member(tenant, user, list(member.roles))
+    with tenant_scope(tenant.id):
+        seeded = await Product.exists()
+    if not seeded:
+        await seed_supply_chain(tenant)
     return [
         DemoLogin(DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD, DEMO_SLUG),
+        *(DemoLogin(m.email, m.password, f"{DEMO_SLUG} ({m.title})") for m in DEMO_STAFF),
         DemoLogin(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, "(platform admin)"),
     ]
 

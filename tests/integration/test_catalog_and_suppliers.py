@@ -133,12 +133,15 @@ async def test_weights_must_sum_to_one_and_scores_stay_in_range() -> None:
                     Decimal("0.5"), Decimal("0.5"), Decimal("0.5"), Decimal(0), 90, 80, 70
                 )
             )
+        with pytest.raises(InvalidInput) as not_a_number:
+            await suppliers.set_scoring_policy(
+                suppliers.Weights(
+                    Decimal("NaN"), Decimal("0.5"), Decimal("0.5"), Decimal(0), 90, 80, 70
+                )
+            )
         with pytest.raises(InvalidInput) as score:
             await suppliers.evaluate(supplier.id, suppliers.Scores(101, 0, 0, 0))
         with pytest.raises(InvalidInput) as email:
             await suppliers.add_contact(supplier.id, suppliers.ContactSpec("X", email="nope"))
-    assert (weights.value.field, score.value.field, email.value.field) == (
-        "weights",
-        "quality",
-        "email",
-    )
+    assert (weights.value.field, not_a_number.value.field) == ("weights", "weights")
+    assert (score.value.field, email.value.field) == ("quality", "email")

@@ -121,7 +121,7 @@ async def scoring_policy() -> ScoringPolicy:
 
 async def set_scoring_policy(weights: Weights) -> ScoringPolicy:
     values = [weights.quality, weights.delivery, weights.price, weights.service]
-    if any(w < 0 or w > 1 for w in values) or sum(values) != Decimal(1):
+    if any(not w.is_finite() or w < 0 or w > 1 for w in values) or sum(values) != Decimal(1):
         raise InvalidInput("The four weights are between 0 and 1 and sum to 1.", field="weights")
     if not 100 >= weights.grade_a_from > weights.grade_b_from > weights.grade_c_from >= 0:
         raise InvalidInput("Grade thresholds fall from A to C, within 0-100.", field="gradeAFrom")

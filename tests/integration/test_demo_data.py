@@ -1,0 +1,127 @@
+"""The demo tenant `scripts/serve` seeds: a believable supply chain, seeded once, consistent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tortoise import Tortoise
+
+from merchantops.demo import DEMO_SLUG, ensure_demo
+from merchantops.demo_data import BUYER, CLERK, DEMO_STAFF, FINANCE
+from merchantops.domain.catalog.models import LifecycleStage, Product, Sku
+from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
+from merchantops.domain.inventory import positions, reconcile
+from merchantops.domain.inventory.models import Allocation, AllocationStatus, Lot, SkuAnalytics
+from merchantops.domain.purchasing.models import PoStatus, PurchaseOrder
+from merchantops.domain.suppliers.models import Grade, Supplier
+from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.models import Tenant
+from tests.conftest import GraphQLClient
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+async def _row_counts() -> dict[str, int]:
+    connection = Tortoise.get_connection("default")
+    counts = {}
+    for model in Tortoise.apps["merchantops"].values():
+        table = model._meta.db_table
+        _, rows = await connection.execute_query(f'SELECT COUNT(*) AS n FROM "{table}"')
+        counts[table] = int(rows[0]["n"])
+    return counts
+
+
+async def _demo_tenant() -> Tenant:
+    return await Tenant.get(slug=DEMO_SLUG)
+
+
+async def test_a_second_run_adds_nothing() -> None:
+    # given
+    first = await ensure_demo()
+    seeded = await _row_counts()
+
+    # when
+    second = await ensure_demo()
+
+    # then
+    assert await _row_counts() == seeded
+    assert first == second
+    assert {login.email for login in second} >= {member.email for member in DEMO_STAFF}
+    assert seeded["product"] == 10
+    assert seeded["purchase_order"] >= 8
+
+
+async def test_the_supply_chain_is_there_in_every_state() -> None:
+    await ensure_demo()
+    with tenant_scope((await _demo_tenant()).id):
+        statuses = {order.status for order in await PurchaseOrder.all()}
+        grades = [supplier.grade for supplier in await Supplier.all()]
+        stages = {product.stage for product in await Product.all()}
+        skus = await Sku.all().count()
+        expiring = await Lot.filter(expires_on__isnull=False).count()
+        allocations = {a.status for a in await Allocation.all()}
+        analysed = await SkuAnalytics.all().count()
+
+    assert statuses == set(PoStatus)
+    assert {Grade.A, Grade.B, Grade.C, Grade.D} <= set(grades)
+    assert grades.count(Grade.D) == 1
+    assert {LifecycleStage.GROWTH, LifecycleStage.MATURITY, LifecycleStage.DECLINE} <= stages
+    assert skus >= 20
+    assert expiring > 0
+    assert analysed == skus
+    assert allocations == {AllocationStatus.SHIPPED, AllocationStatus.ALLOCATED}
+
+
+async def test_a_large_po_waits_for_the_finance_manager() -> None:
+    await ensure_demo()
+    with tenant_scope((await _demo_tenant()).id):
+        [request] = await ApprovalRequest.filter(status=ApprovalStatus.PENDING)
+        order = await PurchaseOrder.get(id=request.subject_id)
+
+    assert (request.action, request.role) == ("purchase_order.submit", "finance-manager")
+    assert order.total > 50_000
+    assert (order.status, order.pending_approval_id) == (PoStatus.DRAFT, request.id)
+
+
+async def test_the_stock_ledger_is_consistent_and_a_sku_is_below_safety_stock() -> None:
+    await ensure_demo()
+    with tenant_scope((await _demo_tenant()).id):
+        report = await reconcile.rebuild()
+        low = await positions.below_safety()
+
+    assert report.ok, report.mismatches
+    assert report.levels_checked > 20
+    assert {position.sku for position in low} >= {"COF-ETH-250", "MER-CREW-M"}
+
+
+SUPPLIER_CONTACTS = """
+{ suppliers(first: 10, sort: {field: CODE}) { edges { node { code contacts { email } } } } }
+"""
+MY_APPROVALS = "{ approvalRequests(mine: true, first: 10) { edges { node { role status } } } }"
+
+
+async def _as(gql: GraphQLClient, email: str, password: str, query: str) -> Any:
+    session = await gql.login(email, password)
+    answer = await gql.execute(query, token=session["accessToken"], tenant=DEMO_SLUG)
+    assert "errors" not in answer, answer
+    return answer["data"]
+
+
+async def test_demo_staff_see_contacts_and_approvals_by_their_roles(gql: GraphQLClient) -> None:
+    await ensure_demo()
+
+    def emails(data: Any) -> list[str]:
+        nodes = [edge["node"] for edge in data["suppliers"]["edges"]]
+        return [c["email"] for node in nodes if node["code"] == "NWT" for c in node["contacts"]]
+
+    bought = emails(await _as(gql, BUYER.email, BUYER.password, SUPPLIER_CONTACTS))
+    clerked = emails(await _as(gql, CLERK.email, CLERK.password, SUPPLIER_CONTACTS))
+    approvals = await _as(gql, FINANCE.email, FINANCE.password, MY_APPROVALS)
+
+    assert "ines.carvalho@northwind-textiles.example" in bought
+    assert clerked
+    assert "ines.carvalho@northwind-textiles.example" not in clerked
+    assert [edge["node"] for edge in approvals["approvalRequests"]["edges"]] == [
+        {"role": "finance-manager", "status": "PENDING"}
+    ]
