@@ -10,7 +10,8 @@ so applying it costs a dictionary lookup per field.
     strategy = table.strategy(Classification.CONFIDENTIAL_PERSONAL, roles={"warehouse-staff"})
     mask(strategy, "ana@example.com")  # -> "a***@example.com" for Strategy.EMAIL
 
-(Wiring into GraphQL fields, exports, webhooks, audit diffs and logs is the next step.)
+Models declare their classified fields in `CLASSIFIED`; the same table then masks GraphQL fields
+(`api/graphql/core/masking.py`), data exports, webhook bodies, audit diffs and logs.
 """
 
 from __future__ import annotations

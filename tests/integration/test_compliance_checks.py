@@ -1,4 +1,4 @@
-"""Compliance checks as business services will call them, against the tenant templates."""
+"""Compliance checks as business services call them, against the tenant templates."""
 
 from __future__ import annotations
 

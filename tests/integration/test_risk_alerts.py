@@ -30,7 +30,7 @@ async def _shop_with_templates(slug: str = "acme") -> Shop:
 
 
 async def _stock_event(shop: Shop, sku: str, below: int) -> None:
-    # "stock.changed" arrives with the inventory area; any registered type carries facts.
+    # any registered event type carries facts; the inventory emits `inventory.stock_changed`
     with tenant_scope(shop.tenant.id):
         event = await outbox.emit(
             "department.created", {"stock": {"sku": sku, "below_safety_by": below}}
