@@ -216,3 +216,59 @@ async def test_product_contact_is_clear_for_the_owner_and_masked_for_a_clerk(
         "contactName": "I*********a",
         "contactEmail": "i***************e",
     }
+
+
+RECEIVE = f"""mutation($id: ID!, $l: ID!) {{ receivePurchaseOrder(input: {{id: $id,
+  note: "dock 2", lines: [{{lineId: $l, quantity: 5, traceCode: "QC-2026-0042"}}]}}) {{
+  purchaseOrder {{ status }} {ERRORS} }} }}"""
+
+
+async def test_a_received_lot_traces_back_to_supplier_order_and_receipt(
+    gql: GraphQLClient,
+) -> None:
+    # given: an approved order received through the API with a trace code
+    shop, catalog = await _world()
+    with tenant_scope(shop.tenant.id):
+        order = await purchasing.create(
+            catalog.supplier.id,
+            catalog.warehouse.id,
+            [purchasing.LineSpec(catalog.skus[0].id, 5, Decimal("3.00"))],
+        )
+    owner = shop.email
+    order_id = _gid("PurchaseOrder", order.id)
+    for step in ("submitPurchaseOrder", "approvePurchaseOrder"):
+        document = f"mutation($id: ID!) {{ {step}(input: {{id: $id}}) {{ {ERRORS} }} }}"
+        done = await _as(gql, owner, document, id=order_id)
+        assert done[step]["errors"] == []
+    lines = await _as(
+        gql, owner, "query($id: ID!) { purchaseOrder(id: $id) { lines { id } } }", id=order_id
+    )
+    line_id = lines["purchaseOrder"]["lines"][0]["id"]
+    received = await _as(
+        gql,
+        "clerk@acme.example.com",
+        RECEIVE,
+        id=order_id,
+        l=line_id,
+    )
+
+    # when
+    traced = await _as(
+        gql,
+        "clerk@acme.example.com",
+        '{ lotByTraceCode(code: "QC-2026-0042") { quantity sku { code } supplier { code } '
+        "purchaseOrder { number } receipt { note receivedBy purchaseOrder { number } } } }",
+    )
+
+    # then
+    assert received["receivePurchaseOrder"] == {
+        "purchaseOrder": {"status": "RECEIVED"},
+        "errors": [],
+    }
+    lot = traced["lotByTraceCode"]
+    assert lot["quantity"] == 5
+    assert lot["sku"] == {"code": "SHIRT-M"}
+    assert lot["supplier"] == {"code": "SUP-1"}
+    assert lot["purchaseOrder"] == {"number": "PO-000001"}
+    assert lot["receipt"]["note"] == "dock 2"
+    assert lot["receipt"]["purchaseOrder"] == {"number": "PO-000001"}

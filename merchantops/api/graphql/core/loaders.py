@@ -12,7 +12,7 @@ from tortoise.models import Model
 from merchantops.domain.catalog.models import Product, Sku
 from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.inventory.models import Allocation, Lot, Warehouse, Zone
-from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine, Receipt
 from merchantops.domain.suppliers.models import Supplier, SupplierContact, SupplierEvaluation
 from merchantops.domain.webhooks.models import WebhookAttempt
 from merchantops.tenants.models import Department, Tenant, User
@@ -56,6 +56,7 @@ class Loaders:
         self.contacts_of_supplier = grouped_by(SupplierContact, "supplier_id", "full_name")
         self.evaluations_of_supplier = grouped_by(SupplierEvaluation, "supplier_id", "-created_at")
         self.purchase_order = by_id(PurchaseOrder)
+        self.receipt = by_id(Receipt)
         self.lines_of_order = grouped_by(PurchaseOrderLine, "purchase_order_id", "line_no")
         self.warehouse = by_id(Warehouse)
         self.zone = by_id(Zone)

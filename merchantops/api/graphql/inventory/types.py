@@ -16,7 +16,7 @@ from strawberry.relay import GlobalID
 
 from merchantops.api.graphql.catalog.types import SkuNode, load_sku
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.purchasing.types import PurchaseOrderNode
+from merchantops.api.graphql.purchasing.types import PurchaseOrderNode, ReceiptNode
 from merchantops.api.graphql.suppliers.types import SupplierNode, load_supplier
 from merchantops.domain.inventory import models
 from merchantops.domain.inventory.positions import Position
@@ -49,6 +49,15 @@ async def _supplier(root: Any, info: Info) -> SupplierNode | None:
     if root.supplier_id is None:
         return None
     return await load_supplier(info, GlobalID.from_id(root.supplier_id).node_id)
+
+
+async def _receipt(root: Any, info: Info) -> ReceiptNode | None:
+    if root.receipt_id is None:
+        return None
+    receipt = await info.context.loaders.receipt.load(
+        GlobalID.from_id(root.receipt_id).node_id  # type: ignore[arg-type]
+    )
+    return ReceiptNode.from_model(receipt) if receipt else None
 
 
 async def _purchase_order(root: Any, info: Info) -> PurchaseOrderNode | None:
@@ -113,6 +122,9 @@ class LotNode(relay.Node):
         resolver=_purchase_order, description="Traceability: the order the lot came from."
     )
     receipt_id: strawberry.ID | None
+    receipt: ReceiptNode | None = strawberry.field(
+        resolver=_receipt, description="Traceability: the receipt that brought the lot in."
+    )
     quantity: int = strawberry.field(description="Quantity received into this lot.")
     received_at: datetime
     expires_on: date | None

@@ -47,6 +47,31 @@ class PurchaseOrderLineNode(relay.Node):
         )
 
 
+@strawberry.type(name="Receipt", description="Goods received against a purchase order.")
+class ReceiptNode(relay.Node):
+    id: relay.NodeID[str]
+    received_by: str
+    note: str
+    received_at: datetime
+    order_pk: strawberry.Private[object]
+
+    @strawberry.field
+    async def purchase_order(self, info: Info) -> PurchaseOrderNode:
+        order = await info.context.loaders.purchase_order.load(self.order_pk)  # type: ignore[arg-type]
+        assert order is not None
+        return PurchaseOrderNode.from_model(order)
+
+    @classmethod
+    def from_model(cls, receipt: models.Receipt) -> Self:
+        return cls(
+            id=str(receipt.id),
+            received_by=receipt.received_by,
+            note=receipt.note,
+            received_at=receipt.received_at,
+            order_pk=receipt.purchase_order_id,
+        )
+
+
 @strawberry.type(name="PurchaseOrder")
 class PurchaseOrderNode(relay.Node):
     id: relay.NodeID[str]
@@ -108,4 +133,4 @@ class PurchaseOrderNode(relay.Node):
         )
 
 
-__all__ = ["PoStatus", "PurchaseOrderLineNode", "PurchaseOrderNode"]
+__all__ = ["PoStatus", "PurchaseOrderLineNode", "PurchaseOrderNode", "ReceiptNode"]
