@@ -4,9 +4,9 @@ Run: .venv/bin/python -m tests.bench.masking [--rows 50] [--repeats 2000]
 
 Both runs execute the same strawberry query over the same 50 in-memory rows. "On" puts the
 production `Classified` field extension on the 5 personal fields (plain attribute resolvers,
-as production's), deciding each value with the
-tenant's compiled masking table (the standard template) for a warehouse manager's roles, as a
-request does; "off" is the same type without the extension. Reported: median and p99 per query
+as in production), deciding each value with the tenant's compiled masking table (the standard
+template) for a warehouse manager's roles, as a request does; "off" is the same type without
+the extension. Reported: median and p99 per query
 and the ratio on/off. Nothing touches a database: this measures what masking adds.
 """
 
