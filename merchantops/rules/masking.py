@@ -97,21 +97,15 @@ def entity_of(model: type[Any]) -> str:
     return str(model._meta.db_table)
 
 
-def classification_of(model: type[Any], field: str) -> Classification:
-    """What `model` declares `field` to be in its `CLASSIFIED` catalogue (a KeyError if not)."""
+def classification_of(
+    model: type[Any], field: str, default: Classification | None = None
+) -> Classification:
+    """What `model` declares `field` to be in its `CLASSIFIED` catalogue; `default` for an
+    undeclared field, or a KeyError without one."""
     declared: dict[str, str] = getattr(model, "CLASSIFIED", {})
+    if default is not None and field not in declared:
+        return default
     return Classification(declared[field])
-
-
-def catalogue(models: Iterable[type[Any]]) -> dict[str, dict[str, Classification]]:
-    """Entity -> field -> classification, for every model that declares `CLASSIFIED`."""
-    return {
-        entity_of(model): {
-            field: Classification(level) for field, level in model.CLASSIFIED.items()
-        }
-        for model in models
-        if getattr(model, "CLASSIFIED", None)
-    }
 
 
 def mask_json(value: Any, decide: Callable[[Classification], Strategy]) -> Any:
@@ -250,7 +244,6 @@ __all__ = [
     "MaskingRule",
     "MaskingTable",
     "Strategy",
-    "catalogue",
     "classification_of",
     "entity_of",
     "mask",

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -15,12 +14,13 @@ from merchantops.domain.catalog.models import TRANSITIONS, LifecycleStage, Produ
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
+from merchantops.domain.values import money, text
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox
+from merchantops.tenants.accounts import EMAIL_PATTERN
 from merchantops.tenants.errors import AlreadyExists, GovernanceError, InvalidInput, NotFound
 
 PRICE_CHANGE = "product.price_change"
-MAX_MONEY = Decimal("999999999999.99")
 
 
 class InvalidTransition(GovernanceError):
@@ -33,28 +33,6 @@ class SkuSpec:
     name: str
     price: Decimal
     cost: Decimal
-
-
-def money(value: Decimal | str | int, field: str) -> Decimal:
-    """A non-negative amount with at most two decimals, or `InvalidInput` naming `field`."""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, ValueError):
-        raise InvalidInput("Not an amount.", field=field) from None
-    if not amount.is_finite() or amount < 0 or amount > MAX_MONEY:
-        raise InvalidInput(f"An amount is between 0 and {MAX_MONEY}.", field=field)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput("An amount has at most two decimals.", field=field)
-    return amount
-
-
-def text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput("Must not be empty.", field=field)
-    if len(value) > max_length:
-        raise InvalidInput(f"At most {max_length} characters.", field=field)
-    return value
 
 
 async def create_product(
@@ -237,7 +215,7 @@ async def _set_price(sku: Sku, price: Decimal) -> None:
 
 def _contact(name: str, email: str) -> dict[str, str]:
     email = email.strip()
-    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+    if email and not EMAIL_PATTERN.match(email):
         raise InvalidInput("Not an e-mail address.", field="contactEmail")
     return {
         "contact_name": text(name, "contactName", max_length=200, required=False),
@@ -284,7 +262,5 @@ __all__ = [
     "change_price",
     "change_stage",
     "create_product",
-    "money",
-    "text",
     "update_product",
 ]

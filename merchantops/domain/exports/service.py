@@ -26,7 +26,13 @@ from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.suppliers.models import Supplier, SupplierContact
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
-from merchantops.rules.masking import Classification, MaskingTable, entity_of, mask
+from merchantops.rules.masking import (
+    Classification,
+    MaskingTable,
+    classification_of,
+    entity_of,
+    mask,
+)
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.context import current_actor, current_tenant_id
 from merchantops.tenants.errors import InvalidInput
@@ -47,14 +53,12 @@ class Dataset:
 
     def classification(self) -> Classification:
         return max(
-            (_level(model, field) for model, field in self.columns.values()),
+            (
+                classification_of(model, field, Classification.INTERNAL)
+                for model, field in self.columns.values()
+            ),
             key=LEVELS.index,
         )
-
-
-def _level(model: type[Model], field: str) -> Classification:
-    declared: dict[str, str] = getattr(model, "CLASSIFIED", {})
-    return Classification(declared.get(field, Classification.INTERNAL))
 
 
 async def _supplier_contacts() -> list[dict[str, Any]]:
@@ -200,7 +204,10 @@ def _masked(
     for column, value in row.items():
         model, field = dataset.columns[column]
         strategy = table.strategy(
-            _level(model, field), roles=export.roles, scopes=export.scopes, entity=entity_of(model)
+            classification_of(model, field, Classification.INTERNAL),
+            roles=export.roles,
+            scopes=export.scopes,
+            entity=entity_of(model),
         )
         masked[column] = mask(strategy, value)
     return masked

@@ -55,16 +55,25 @@ class NotPending(GovernanceError):
 
 Handler = Callable[[ApprovalRequest, RuleEvaluator, "Actor"], Awaitable[None]]
 _handlers: dict[str, Handler] = {}
+_rejections: dict[str, Handler] = {}
+
+
+def _registrar(table: dict[str, Handler], action: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        table[action] = handler
+        return handler
+
+    return register
 
 
 def handles(action: str) -> Callable[[Handler], Handler]:
     """Register the function that applies an approved change of `action`."""
+    return _registrar(_handlers, action)
 
-    def register(handler: Handler) -> Handler:
-        _handlers[action] = handler
-        return handler
 
-    return register
+def on_rejection(action: str) -> Callable[[Handler], Handler]:
+    """Register what to undo when a request of `action` is rejected (e.g. unlock a subject)."""
+    return _registrar(_rejections, action)
 
 
 async def governed(
@@ -145,19 +154,6 @@ async def decide(
         )
         await outbox.emit("approval.decided", _event(request))
     return request
-
-
-_rejections: dict[str, Handler] = {}
-
-
-def on_rejection(action: str) -> Callable[[Handler], Handler]:
-    """Register what to undo when a request of `action` is rejected (e.g. unlock a subject)."""
-
-    def register(handler: Handler) -> Handler:
-        _rejections[action] = handler
-        return handler
-
-    return register
 
 
 async def cancel_pending(subject_id: UUID) -> None:

@@ -18,7 +18,7 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from merchantops.domain.catalog.models import Sku
-from merchantops.domain.catalog.service import InvalidTransition, money, text
+from merchantops.domain.catalog.service import InvalidTransition
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
@@ -31,6 +31,7 @@ from merchantops.domain.purchasing.models import (
     Receipt,
 )
 from merchantops.domain.suppliers.models import Supplier
+from merchantops.domain.values import money, text
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.context import current_actor, current_tenant_id

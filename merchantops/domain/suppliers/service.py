@@ -14,7 +14,6 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
-from merchantops.domain.catalog.service import text
 from merchantops.domain.suppliers.models import (
     Grade,
     ScoringPolicy,
@@ -22,11 +21,12 @@ from merchantops.domain.suppliers.models import (
     SupplierContact,
     SupplierEvaluation,
 )
+from merchantops.domain.values import text
 from merchantops.tenants import audit, outbox
+from merchantops.tenants.accounts import EMAIL_PATTERN
 from merchantops.tenants.context import current_actor
 from merchantops.tenants.errors import AlreadyExists, InvalidInput, NotFound
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 CRITERIA = ("quality", "delivery", "price", "service")
 
@@ -254,7 +254,7 @@ def _contact(spec: ContactSpec, prefix: str) -> ContactSpec:
     dot = f"{prefix}." if prefix else ""
     email = spec.email.strip()
     phone = spec.phone.strip()
-    if email and not EMAIL.match(email):
+    if email and not EMAIL_PATTERN.match(email):
         raise InvalidInput("Not an e-mail address.", field=f"{dot}email")
     if phone and not PHONE.match(phone):
         raise InvalidInput("Not a phone number.", field=f"{dot}phone")

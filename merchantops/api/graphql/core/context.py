@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +37,6 @@ class Context:
     """Status and headers set here reach the HTTP response (429 and `Retry-After`)."""
     throttle: Buckets | None = None
 
-    _masking_table: asyncio.Task[MaskingTable] | None = None
     _roles: frozenset[str] | None = None
     strategies: dict[Any, Any] = field(default_factory=dict)
     """Masking decisions of this request by (classification, entity)."""
@@ -48,20 +46,11 @@ class Context:
         self.policy = self.principal.policy
 
     async def masking_table(self) -> MaskingTable:
-        """The tenant's masking table, looked up once per request (not once per field).
-
-        Sibling fields resolve concurrently, so the first caller's lookup is shared as a task.
-        """
-        table = self.masking_table_now()
-        if table is not None:
-            return table
-        if self._masking_table is None:
-            tenant = self.principal.tenant
-            assert tenant is not None
-            self._masking_table = asyncio.ensure_future(
-                self.masking.table(tenant.id, tenant.rules_version)
-            )
-        return await self._masking_table
+        """The tenant's masking table. The app compiles it while building the context, so this
+        is a dictionary lookup; it only loads when a context was built some other way."""
+        tenant = self.principal.tenant
+        assert tenant is not None
+        return self.masking_table_now() or await self.masking.table(tenant.id, tenant.rules_version)
 
     def caller_roles(self) -> frozenset[str]:
         """Every role the caller holds, inherited ones included (an API key: its role's).

@@ -41,6 +41,12 @@ async def _load(loader: Any, pk: object) -> Any:
     return None if pk is None else await loader.load(pk)
 
 
+async def _warehouse(root: Any, info: Info) -> WarehouseNode:
+    found = await info.context.loaders.warehouse.load(root.warehouse_pk)
+    assert found is not None
+    return WarehouseNode.from_model(found)
+
+
 async def _sku(root: Any, info: Info) -> SkuNode:
     return await load_sku(info, GlobalID.from_id(root.sku_id).node_id)
 
@@ -76,11 +82,7 @@ class ZoneNode(relay.Node):
     name: str
     warehouse_pk: strawberry.Private[object]
 
-    @strawberry.field
-    async def warehouse(self, info: Info) -> WarehouseNode:
-        found = await info.context.loaders.warehouse.load(self.warehouse_pk)  # type: ignore[arg-type]
-        assert found is not None
-        return WarehouseNode.from_model(found)
+    warehouse: WarehouseNode = strawberry.field(resolver=_warehouse)
 
     @classmethod
     def from_model(cls, zone: models.Zone) -> Self:
@@ -164,11 +166,7 @@ class _Placed:
         assert found is not None
         return ZoneNode.from_model(found)
 
-    @strawberry.field
-    async def warehouse(self, info: Info) -> WarehouseNode:
-        found = await info.context.loaders.warehouse.load(self.warehouse_pk)  # type: ignore[arg-type]
-        assert found is not None
-        return WarehouseNode.from_model(found)
+    warehouse: WarehouseNode = strawberry.field(resolver=_warehouse)
 
 
 @strawberry.type(name="StockLevel")
@@ -210,11 +208,7 @@ class AllocationNode(relay.Node):
     updated_at: datetime
     warehouse_pk: strawberry.Private[object]
 
-    @strawberry.field
-    async def warehouse(self, info: Info) -> WarehouseNode:
-        found = await info.context.loaders.warehouse.load(self.warehouse_pk)  # type: ignore[arg-type]
-        assert found is not None
-        return WarehouseNode.from_model(found)
+    warehouse: WarehouseNode = strawberry.field(resolver=_warehouse)
 
     @classmethod
     def from_model(cls, allocation: models.Allocation) -> Self:
@@ -277,11 +271,7 @@ class ReorderPolicyNode(relay.Node):
     updated_at: datetime
     warehouse_pk: strawberry.Private[object]
 
-    @strawberry.field
-    async def warehouse(self, info: Info) -> WarehouseNode:
-        found = await info.context.loaders.warehouse.load(self.warehouse_pk)  # type: ignore[arg-type]
-        assert found is not None
-        return WarehouseNode.from_model(found)
+    warehouse: WarehouseNode = strawberry.field(resolver=_warehouse)
 
     @classmethod
     def from_model(cls, policy: models.ReorderPolicy) -> Self:
@@ -338,11 +328,7 @@ class ReorderSuggestion(relay.Node):
     )
     warehouse_pk: strawberry.Private[object]
 
-    @strawberry.field
-    async def warehouse(self, info: Info) -> WarehouseNode:
-        found = await info.context.loaders.warehouse.load(self.warehouse_pk)  # type: ignore[arg-type]
-        assert found is not None
-        return WarehouseNode.from_model(found)
+    warehouse: WarehouseNode = strawberry.field(resolver=_warehouse)
 
     @classmethod
     def from_position(cls, position: Position) -> Self:

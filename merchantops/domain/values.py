@@ -1,0 +1,37 @@
+"""Plain values every business area validates the same way: names and texts, amounts.
+
+Each raises `InvalidInput` naming the input field at fault.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from merchantops.tenants.errors import InvalidInput
+
+MAX_MONEY = Decimal("999999999999.99")
+
+
+def money(value: Decimal | str | int, field: str) -> Decimal:
+    """A non-negative amount with at most two decimals, or `InvalidInput` naming `field`."""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, ValueError):
+        raise InvalidInput("Not an amount.", field=field) from None
+    if not amount.is_finite() or amount < 0 or amount > MAX_MONEY:
+        raise InvalidInput(f"An amount is between 0 and {MAX_MONEY}.", field=field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput("An amount has at most two decimals.", field=field)
+    return amount
+
+
+def text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput("Must not be empty.", field=field)
+    if len(value) > max_length:
+        raise InvalidInput(f"At most {max_length} characters.", field=field)
+    return value
+
+
+__all__ = ["MAX_MONEY", "money", "text"]
