@@ -19,6 +19,7 @@ from merchantops.api.graphql.catalog.mutations import CatalogMutation
 from merchantops.api.graphql.catalog.queries import CatalogQuery
 from merchantops.api.graphql.core.checks import QueryChecks
 from merchantops.api.graphql.core.errors import is_expected
+from merchantops.api.graphql.core.execution import CompiledExecutor
 from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
@@ -125,6 +126,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
+        execution_context_class=CompiledExecutor,
         config=StrawberryConfig(
             relay_max_results=settings.max_page_size,
             disable_field_suggestions=settings.is_production,

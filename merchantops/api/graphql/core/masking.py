@@ -17,6 +17,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.types import Info as StrawberryInfo
 from tortoise.models import Model
 
+from merchantops.api.graphql.core.execution import ValueExtension
 from merchantops.rules.masking import (
     CLASSIFIED_KEYS,
     Classification,
@@ -29,7 +30,7 @@ from merchantops.rules.masking import (
 )
 
 
-class Classified(FieldExtension):
+class Classified(FieldExtension, ValueExtension):
     def __init__(self, classification: Classification, entity: str = "") -> None:
         self.classification = classification
         self.entity = entity
@@ -37,9 +38,11 @@ class Classified(FieldExtension):
     def resolve(
         self, next_: Callable[..., Any], source: Any, info: StrawberryInfo[Any, Any], **kwargs: Any
     ) -> Any:
+        return self.transform(source, next_(source, info, **kwargs), info.context)
+
+    def transform(self, source: Any, value: Any, context: Any) -> Any:
         # The hot path: a plain attribute and the request's preloaded table, no awaiting.
-        value = next_(source, info, **kwargs)
-        return mask(strategy_now(info, self.classification, source, self.entity), value)
+        return mask(strategy_now(context, self.classification, source, self.entity), value)
 
     async def resolve_async(
         self,
@@ -66,7 +69,7 @@ async def strategy_for(
     context = info.context
     if context.principal.tenant_id is not None and context.policy is not None:
         await context.masking_table()  # make sure this process has the table
-    return strategy_now(info, classification, source, entity)
+    return strategy_now(context, classification, source, entity)
 
 
 # Without the tenant's table at hand, the defaults hold: personal data redacted (fail closed).
@@ -74,10 +77,9 @@ _DEFAULTS = MaskingTable.compile(None)
 
 
 def strategy_now(
-    info: StrawberryInfo[Any, Any], classification: Classification, source: Any, entity: str = ""
+    context: Any, classification: Classification, source: Any, entity: str = ""
 ) -> Strategy:
-    """The strategy for this caller, from the request's preloaded table; never awaits."""
-    context = info.context
+    """The strategy for this request's caller, from its preloaded table; never awaits."""
     principal = context.principal
     if principal.tenant_id is None or context.policy is None:
         return Strategy.NONE
