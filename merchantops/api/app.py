@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -105,6 +106,14 @@ class _GraphQL(GraphQL[Context, None]):
         if result.errors:
             result.errors = mask_unexpected(result.errors)
         return await super().process_result(request, result)
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson writes a page of results several times faster than json.dumps; what it cannot
+        # write (an integer beyond 64 bits inside a JSON value) goes the standard way
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data).encode()
 
     def decode_json(self, data: str | bytes) -> object:
         try:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -18,6 +18,7 @@ from merchantops.domain.webhooks.models import WebhookAttempt
 from merchantops.tenants.models import Department, Tenant, User
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
 def by_id(model: type[M]) -> DataLoader[UUID, M | None]:
@@ -42,27 +43,44 @@ def grouped_by(model: type[M], field: str, order: str) -> DataLoader[UUID, list[
     return DataLoader(load_fn=load)
 
 
+class _Lazy(Generic[T]):
+    """A loader made on first use: a request needs a few of them, not all."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self.make = make
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> T:
+        value = self.make()
+        instance.__dict__[self.name] = value  # later reads find the instance's own attribute
+        return value
+
+
 class Loaders:
-    def __init__(self) -> None:
-        self.user = by_id(User)
-        self.tenant = by_id(Tenant)
-        self.department = by_id(Department)
-        self.webhook_attempts = grouped_by(WebhookAttempt, "delivery_id", "number")
-        self.product = by_id(Product)
-        self.sku = by_id(Sku)
-        self.supplier = by_id(Supplier)
-        self.approval_request = by_id(ApprovalRequest)
-        self.skus_of_product = grouped_by(Sku, "product_id", "code")
-        self.contacts_of_supplier = grouped_by(SupplierContact, "supplier_id", "full_name")
-        self.evaluations_of_supplier = grouped_by(SupplierEvaluation, "supplier_id", "-created_at")
-        self.purchase_order = by_id(PurchaseOrder)
-        self.receipt = by_id(Receipt)
-        self.lines_of_order = grouped_by(PurchaseOrderLine, "purchase_order_id", "line_no")
-        self.warehouse = by_id(Warehouse)
-        self.zone = by_id(Zone)
-        self.lot = by_id(Lot)
-        self.allocation = by_id(Allocation)
-        self.warehouse_zones = grouped_by(Zone, "warehouse_id", "code")
+    user = _Lazy(lambda: by_id(User))
+    tenant = _Lazy(lambda: by_id(Tenant))
+    department = _Lazy(lambda: by_id(Department))
+    webhook_attempts = _Lazy(lambda: grouped_by(WebhookAttempt, "delivery_id", "number"))
+    product = _Lazy(lambda: by_id(Product))
+    sku = _Lazy(lambda: by_id(Sku))
+    supplier = _Lazy(lambda: by_id(Supplier))
+    approval_request = _Lazy(lambda: by_id(ApprovalRequest))
+    skus_of_product = _Lazy(lambda: grouped_by(Sku, "product_id", "code"))
+    contacts_of_supplier = _Lazy(lambda: grouped_by(SupplierContact, "supplier_id", "full_name"))
+    evaluations_of_supplier = _Lazy(
+        lambda: grouped_by(SupplierEvaluation, "supplier_id", "-created_at")
+    )
+    purchase_order = _Lazy(lambda: by_id(PurchaseOrder))
+    receipt = _Lazy(lambda: by_id(Receipt))
+    lines_of_order = _Lazy(lambda: grouped_by(PurchaseOrderLine, "purchase_order_id", "line_no"))
+    warehouse = _Lazy(lambda: by_id(Warehouse))
+    zone = _Lazy(lambda: by_id(Zone))
+    lot = _Lazy(lambda: by_id(Lot))
+    allocation = _Lazy(lambda: by_id(Allocation))
+    warehouse_zones = _Lazy(lambda: grouped_by(Zone, "warehouse_id", "code"))
 
 
 __all__ = ["Loaders", "by_id", "grouped_by"]
