@@ -66,6 +66,7 @@ from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry import relay
 from strawberry.execution import optimized_is_awaitable
 from strawberry.relay import GlobalID
+from strawberry.relay.utils import to_base64
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
@@ -168,6 +169,7 @@ class _FieldPlan:
         "parent_name",
         "parent_type",
         "relay_attrs",
+        "relay_string",
         "resolve",
         "return_type",
         "takes_self",
@@ -188,6 +190,7 @@ class _FieldPlan:
         self.takes_self = False
         self.extensions: tuple[ValueExtension, ...] = ()
         self.relay_attrs: dict[type, str | None] = {}
+        self.relay_string = False  # the id's scalar writes a GlobalID as its base64 string
         # Typed loosely: set once compiled, read on the hot path without checks or casts.
         self.completion: Any = None
         self.has_args = False
@@ -332,6 +335,10 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
                     plan.inline = True
                     plan.leaf_type = plan.completion.named
                     plan.non_null = plan.completion.non_null
+                    if plan.mode is _RELAY_ID:
+                        sample = GlobalID(type_name=plan.parent_name, node_id="1")
+                        coerce = plan.leaf_type.coerce_output_value
+                        plan.relay_string = coerce(sample) == coerce(str(sample)) == str(sample)
             plans.append(plan)
         return tuple(plans)
 
@@ -557,6 +564,8 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         if attr is not None:
             node_id = getattr(source, attr)
             if node_id is not None and not self.is_awaitable(node_id):
+                if plan.relay_string:  # what coercing the GlobalID would give
+                    return to_base64(plan.parent_name, str(node_id))
                 return GlobalID(type_name=plan.parent_name, node_id=str(node_id))
         # anything unusual: strawberry's own resolver, with its checks and errors
         path = Path(parent_path, plan.key, plan.parent_name)
