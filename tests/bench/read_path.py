@@ -16,8 +16,9 @@ each as one uvicorn worker without access logs:
 The load generator (asyncio, HTTP/1.1 keep-alive, `--concurrency` connections) posts the same
 query for `--seconds` after a warm-up and prints requests per second, p50 and p99 latency, and
 the ratio of the floor's throughput to ours. It also counts the SQL statements one request runs
-in-process. Both servers and the generator share the machine's cores: compare the ratio, not
-the absolute figures.
+in-process, and measures CPU per request in-process for ours, ours with the page served from
+memory (what the GraphQL stack costs without any SQL), and the floor. Both servers and the
+generator share the machine's cores: compare the ratio, not the absolute figures.
 """
 
 from __future__ import annotations
@@ -226,11 +227,102 @@ async def statements_per_request(db_url: str, key: str) -> int:
     return len(seen)
 
 
+async def _asgi_post(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]) -> int:
+    """One POST /graphql straight into an ASGI app (no socket, no HTTP parsing); the status."""
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop() if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        status = message.get("status", status)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "query_string": b"",
+        "root_path": "", "headers": headers, "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+    await app(scope, receive, send)
+    return status
+
+
+async def cpu_per_request(db_url: str, key: str, tenant_id: str, requests: int) -> None:
+    """Where the time goes: CPU per request in this process, sequentially, best of 3 rounds.
+
+    - ours: the whole request;
+    - ours without the page: the same, with `products` answered from a page loaded once (no
+      SQL, no models): auth, HTTP view, checks, context, compiled execution, JSON;
+    - floor: the floor app.
+    """
+    import asyncpg
+
+    import tests.bench.read_path_floor as floor
+    from merchantops.api.app import create_app
+    from merchantops.api.graphql.catalog import queries as catalog_queries
+    from merchantops.db import close_db, init_db
+    from merchantops.settings import Settings
+
+    settings = Settings(
+        environment="production", database_url=db_url, secret_key=SECRET, redis_url="",
+        throttle_capacity=10**9, throttle_leak_per_second=10**9,
+    )  # fmt: skip
+    await init_db(db_url)
+    app = create_app(settings, manage_db=False)
+    os.environ["FLOOR_TENANT_ID"] = tenant_id
+    floor.pool = await asyncpg.create_pool(
+        db_url.replace("postgres://", "postgresql://"), min_size=2, max_size=2
+    )
+    body = json.dumps({"query": QUERY}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"authorization", f"Bearer {key}".encode()),
+    ]
+    queries: Any = catalog_queries  # its `paginate` is swapped below
+    paginate = queries.paginate
+    kept: dict[str, Any] = {}
+
+    async def page_from_memory(*args: Any, **kwargs: Any) -> Any:
+        if "page" not in kept:
+            kept["page"] = await paginate(*args, **kwargs)
+        return kept["page"]
+
+    async def cpu_ms(target: Any) -> float:
+        best = float("inf")
+        for _ in range(3):
+            for _ in range(20):
+                assert await _asgi_post(target, body, headers) == 200
+            started = time.process_time()
+            for _ in range(requests):
+                await _asgi_post(target, body, headers)
+            best = min(best, (time.process_time() - started) / requests * 1000)
+        return best
+
+    try:
+        ours = await cpu_ms(app)
+        queries.paginate = page_from_memory
+        without_page = await cpu_ms(app)
+        queries.paginate = paginate
+        bare = await cpu_ms(floor.app)
+    finally:
+        queries.paginate = paginate
+        await floor.pool.close()
+        await close_db()
+    print(f"CPU per request in-process (best of 3 x {requests}, no sockets):")
+    print(f"  ours                          {ours:6.2f} ms   {ours / bare:4.1f}x the floor")
+    print(f"  ours, page served from memory {without_page:6.2f} ms   {without_page / bare:4.1f}x")
+    print(f"  floor                         {bare:6.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--products", type=int, default=200)
+    parser.add_argument("--cpu-requests", type=int, default=200)
     args = parser.parse_args()
     print(__doc__)
 
@@ -241,6 +333,8 @@ def main() -> None:
         tenant_id, key = asyncio.run(seed(db_url, args.products))
         count = asyncio.run(statements_per_request(db_url, key))
         print(f"SQL statements per request (ours, warm caches): {count}\n")
+        asyncio.run(cpu_per_request(db_url, key, tenant_id, args.cpu_requests))
+        print()
         ours_env = {
             "ENVIRONMENT": "production",
             "DATABASE_URL": db_url,
