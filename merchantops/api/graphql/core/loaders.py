@@ -54,6 +54,8 @@ class _Lazy(Generic[T]):
         self.name = name
 
     def __get__(self, instance: object, owner: type | None = None) -> T:
+        if instance is None:
+            raise AttributeError(f"{self.name} is a per-request loader: read it on Loaders()")
         value = self.make()
         instance.__dict__[self.name] = value  # later reads find the instance's own attribute
         return value
