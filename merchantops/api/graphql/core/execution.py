@@ -26,8 +26,13 @@ Not compiled, run by graphql-core unchanged: mutations and subscriptions, operat
 directives or fragment variables, executions with middleware, hooks or an abort signal, and a
 schema with exception handlers (the fast field modes would skip them). Fields of an abstract
 type (interfaces, unions) and introspection fields are delegated one by one to graphql-core's
-`execute_field`. `tests/api/test_compiled_execution.py` runs operations through both executors
-and compares the results.
+`execute_field`. `tests/unit/test_compiled_execution.py` (a small schema, every error case) and
+`tests/integration/test_compiled_execution_api.py` (generated queries over the whole schema) run
+operations through both executors and compare the results.
+
+Assumed, as graphql-core's own fast paths do: a value whose type has no `__await__` is not
+awaitable (graphql-core also asks the instance), and a leaf scalar's serializer never returns an
+awaitable.
 """
 
 from __future__ import annotations
