@@ -272,3 +272,22 @@ async def test_a_received_lot_traces_back_to_supplier_order_and_receipt(
     assert lot["purchaseOrder"] == {"number": "PO-000001"}
     assert lot["receipt"]["note"] == "dock 2"
     assert lot["receipt"]["purchaseOrder"] == {"number": "PO-000001"}
+
+
+@pytest.mark.parametrize(
+    "product_id", ["", "not-base64!", _gid("Supplier", "00000000-0000-0000-0000-000000000001")]
+)
+async def test_a_bad_product_id_in_a_filter_is_not_found_naming_the_field(
+    gql: GraphQLClient, product_id: str
+) -> None:
+    await _world()
+    query = "query ($id: ID!) { skus(filter: {productId: $id}) { edges { node { code } } } }"
+
+    body = await gql.execute(
+        query, {"id": product_id}, token=await _token(gql, "owner@acme.example.com"), tenant="acme"
+    )
+
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "productId"}
+    assert error["message"] == "No product with this id."
+    assert body["data"] is None

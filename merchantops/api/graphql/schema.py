@@ -18,7 +18,7 @@ from merchantops.api.graphql.audit.queries import AuditQuery
 from merchantops.api.graphql.catalog.mutations import CatalogMutation
 from merchantops.api.graphql.catalog.queries import CatalogQuery
 from merchantops.api.graphql.core.checks import QueryChecks
-from merchantops.api.graphql.core.errors import is_expected
+from merchantops.api.graphql.core.errors import is_expected, with_code
 from merchantops.api.graphql.core.execution import CompiledExecutor
 from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
@@ -102,10 +102,14 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 def mask_unexpected(errors: list[GraphQLError]) -> list[GraphQLError]:
-    """The safety net for errors that bypass the extension: strawberry turns an exception raised
-    in an extension hook into an error after the masking step has already run."""
+    """Errors as the client sees them: expected ones with their code, the rest masked. Also the
+    safety net for errors that bypass the extension: strawberry turns an exception raised in an
+    extension hook into an error after the masking step has already run."""
     masker = MaskUnexpectedErrors()
-    return [error if is_expected(error) else masker.anonymise_error(error) for error in errors]
+    return [
+        with_code(error) if is_expected(error) else masker.anonymise_error(error)
+        for error in errors
+    ]
 
 
 class MerchantOpsSchema(strawberry.Schema):

@@ -46,12 +46,34 @@ def user_errors(error: GovernanceError) -> list[UserError]:
 
 
 def is_expected(error: GraphQLError) -> bool:
+    """Errors the client may see as they are: GraphQL's own, `ApiError`s, and the domain's
+    refusals (`GovernanceError`: a stable code and a message written for clients) when they
+    stop a field rather than travel in a mutation payload."""
     original = error.original_error
-    return original is None or isinstance(original, ApiError | GraphQLError)
+    return original is None or isinstance(original, ApiError | GraphQLError | GovernanceError)
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """A domain refusal that stopped a field reports its code (and input field) like `ApiError`."""
+    original = error.original_error
+    if isinstance(original, GovernanceError) and "code" not in (error.extensions or {}):
+        error.extensions = {
+            "code": original.code,
+            **({"field": original.field} if original.field else {}),
+        }
+    return error
 
 
 def unexpected(errors: Iterable[GraphQLError]) -> list[GraphQLError]:
     return [error for error in errors if not is_expected(error)]
 
 
-__all__ = ["ApiError", "DeletePayload", "UserError", "is_expected", "unexpected", "user_errors"]
+__all__ = [
+    "ApiError",
+    "DeletePayload",
+    "UserError",
+    "is_expected",
+    "unexpected",
+    "user_errors",
+    "with_code",
+]
