@@ -6,6 +6,9 @@ time. `PreparedSelect` lets tortoise build the SQL once per database dialect, wi
 place of the one parameter that varies, then runs that SQL with the value and maps the rows
 with tortoise's own executor (`select_related` included): the same rows, models and connection
 choice (routers, transactions) as the queryset would give.
+
+The varying parameter must be compared with a text column: the marker is a string, and the
+value is sent as it is, without a field's conversion.
 """
 
 from __future__ import annotations
