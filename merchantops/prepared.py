@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+from tortoise.router import router
 
 M = TypeVar("M", bound=Model)
 _MARKER = "\x00merchantops-prepared-parameter\x00"
@@ -28,6 +29,7 @@ class PreparedSelect(Generic[M]):
         """`build(value)` returns the queryset for one value of the varying parameter."""
         self.build = build
         self._by_dialect: dict[str, tuple[str, list[Any], int, Any]] = {}
+        self._model: type[M] | None = None
 
     def _prepared(self, queryset: QuerySet[M], dialect: str) -> tuple[str, list[Any], int, Any]:
         prepared = self._by_dialect.get(dialect)
@@ -41,15 +43,20 @@ class PreparedSelect(Generic[M]):
         return prepared
 
     async def fetch(self, value: Any) -> list[M]:
-        queryset = self.build(_MARKER)
-        db = queryset._choose_db(False)
+        if self._model is None:
+            self._model = self.build(_MARKER).model
+        model = self._model
+        db = router.db_for_read(model) or model._meta.db  # as an unpinned queryset chooses
         dialect = db.capabilities.dialect
-        if dialect not in self._by_dialect:
+        prepared = self._by_dialect.get(dialect)
+        if prepared is None:  # the queryset is built (and its SQL rendered) once per dialect
+            queryset = self.build(_MARKER)
             queryset._db = db
-        sql, params, position, select_related = self._prepared(queryset, dialect)
+            prepared = self._prepared(queryset, dialect)
+        sql, params, position, select_related = prepared
         values = list(params)
         values[position] = value
-        executor = db.executor_class(model=queryset.model, db=db, select_related_idx=select_related)
+        executor = db.executor_class(model=model, db=db, select_related_idx=select_related)
         rows: list[M] = await executor.execute_select(sql, values)
         return rows
 

@@ -9,6 +9,7 @@ each received line into a lot with its trace code and a receipt movement in the 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -139,33 +140,35 @@ async def create(
 
 
 async def submit(evaluator: RuleEvaluator, actor: Actor, id: UUID) -> Transition:
-    async with in_transaction():
-        order = await _locked(id, PoStatus.DRAFT, "submitted")
-        pending = await approvals.governed(
-            evaluator,
-            actor,
-            SUBMIT,
-            await _fact(order),
-            subject=("purchase_order", order.id),
-        )
-        if pending is not None:
-            return Transition(await _wait(order, pending), pending)
-        return Transition(await _submitted(order))
+    return await _governed_step(
+        evaluator, actor, id, PoStatus.DRAFT, "submitted", SUBMIT, _submitted
+    )
 
 
 async def approve(evaluator: RuleEvaluator, actor: Actor, id: UUID) -> Transition:
+    return await _governed_step(
+        evaluator, actor, id, PoStatus.SUBMITTED, "approved", APPROVE, _approved
+    )
+
+
+async def _governed_step(
+    evaluator: RuleEvaluator,
+    actor: Actor,
+    id: UUID,
+    status: PoStatus,
+    target: str,
+    action: str,
+    apply: Callable[[PurchaseOrder], Awaitable[PurchaseOrder]],
+) -> Transition:
+    """Move an order out of `status` as compliance allows: refused, held for approval, or done."""
     async with in_transaction():
-        order = await _locked(id, PoStatus.SUBMITTED, "approved")
+        order = await _locked(id, status, target)
         pending = await approvals.governed(
-            evaluator,
-            actor,
-            APPROVE,
-            await _fact(order),
-            subject=("purchase_order", order.id),
+            evaluator, actor, action, await _fact(order), subject=("purchase_order", order.id)
         )
         if pending is not None:
             return Transition(await _wait(order, pending), pending)
-        return Transition(await _approved(order))
+        return Transition(await apply(order))
 
 
 def _apply_approved(action: str, status: PoStatus) -> approvals.Handler:

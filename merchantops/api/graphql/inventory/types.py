@@ -48,13 +48,13 @@ async def _warehouse(root: Any, info: Info) -> WarehouseNode:
 
 
 async def _sku(root: Any, info: Info) -> SkuNode:
-    return await load_sku(info, GlobalID.from_id(root.sku_id).node_id)
+    return await load_sku(info, root.sku_pk)
 
 
 async def _supplier(root: Any, info: Info) -> SupplierNode | None:
-    if root.supplier_id is None:
+    if root.supplier_pk is None:
         return None
-    return await load_supplier(info, GlobalID.from_id(root.supplier_id).node_id)
+    return await load_supplier(info, root.supplier_pk)
 
 
 async def _receipt(root: Any, info: Info) -> ReceiptNode | None:
@@ -116,8 +116,10 @@ class LotNode(relay.Node):
     id: relay.NodeID[str]
     trace_code: str = strawberry.field(description="The quality trace code of the batch.")
     sku_id: strawberry.ID
+    sku_pk: strawberry.Private[object]
     sku: SkuNode = strawberry.field(resolver=_sku)
     supplier_id: strawberry.ID | None
+    supplier_pk: strawberry.Private[object]
     purchase_order_id: strawberry.ID | None
     supplier: SupplierNode | None = strawberry.field(resolver=_supplier)
     purchase_order: PurchaseOrderNode | None = strawberry.field(
@@ -137,7 +139,9 @@ class LotNode(relay.Node):
             id=str(lot.id),
             trace_code=lot.trace_code,
             sku_id=global_id("Sku", lot.sku_id),  # type: ignore[arg-type]
+            sku_pk=lot.sku_id,
             supplier_id=global_id("Supplier", lot.supplier_id),
+            supplier_pk=lot.supplier_id,
             purchase_order_id=global_id("PurchaseOrder", lot.purchase_order_id),
             receipt_id=global_id("Receipt", lot.receipt_id),
             quantity=lot.quantity,
@@ -173,6 +177,7 @@ class _Placed:
 class StockLevelNode(_Placed, relay.Node):
     id: relay.NodeID[str]
     sku_id: strawberry.ID
+    sku_pk: strawberry.Private[object]
     sku: SkuNode = strawberry.field(resolver=_sku)
     on_hand: int
     allocated: int
@@ -185,6 +190,7 @@ class StockLevelNode(_Placed, relay.Node):
         return cls(
             id=str(level.id),
             sku_id=global_id("Sku", level.sku_id),  # type: ignore[arg-type]
+            sku_pk=level.sku_id,
             on_hand=level.on_hand,
             allocated=level.allocated,
             available=level.on_hand - level.allocated,
@@ -201,6 +207,7 @@ class AllocationNode(relay.Node):
     id: relay.NodeID[str]
     reference: str
     sku_id: strawberry.ID
+    sku_pk: strawberry.Private[object]
     sku: SkuNode = strawberry.field(resolver=_sku)
     quantity: int
     status: AllocationStatus
@@ -216,6 +223,7 @@ class AllocationNode(relay.Node):
             id=str(allocation.id),
             reference=allocation.reference,
             sku_id=global_id("Sku", allocation.sku_id),  # type: ignore[arg-type]
+            sku_pk=allocation.sku_id,
             quantity=allocation.quantity,
             status=allocation.status,
             created_at=allocation.created_at,
@@ -229,6 +237,7 @@ class StockMovementNode(_Placed, relay.Node):
     id: relay.NodeID[str]
     kind: MovementKind
     sku_id: strawberry.ID
+    sku_pk: strawberry.Private[object]
     sku: SkuNode = strawberry.field(resolver=_sku)
     on_hand_delta: int
     allocated_delta: int
@@ -248,6 +257,7 @@ class StockMovementNode(_Placed, relay.Node):
             id=str(movement.id),
             kind=movement.kind,
             sku_id=global_id("Sku", movement.sku_id),  # type: ignore[arg-type]
+            sku_pk=movement.sku_id,
             on_hand_delta=movement.on_hand_delta,
             allocated_delta=movement.allocated_delta,
             reference=movement.reference,
@@ -264,6 +274,7 @@ class StockMovementNode(_Placed, relay.Node):
 class ReorderPolicyNode(relay.Node):
     id: relay.NodeID[str]
     sku_id: strawberry.ID
+    sku_pk: strawberry.Private[object]
     sku: SkuNode = strawberry.field(resolver=_sku)
     safety_stock: int
     reorder_point: int
@@ -278,6 +289,7 @@ class ReorderPolicyNode(relay.Node):
         return cls(
             id=str(policy.id),
             sku_id=global_id("Sku", policy.sku_id),  # type: ignore[arg-type]
+            sku_pk=policy.sku_id,
             safety_stock=policy.safety_stock,
             reorder_point=policy.reorder_point,
             reorder_quantity=policy.reorder_quantity,
@@ -290,6 +302,7 @@ class ReorderPolicyNode(relay.Node):
 class SkuAnalyticsNode(relay.Node):
     id: relay.NodeID[str]
     sku_id: strawberry.ID
+    sku_pk: strawberry.Private[object]
     sku: SkuNode = strawberry.field(resolver=_sku)
     abc_class: AbcClass
     usage_value: Decimal = strawberry.field(description="Units shipped x unit cost.")
@@ -304,6 +317,7 @@ class SkuAnalyticsNode(relay.Node):
         return cls(
             id=str(row.id),
             sku_id=global_id("Sku", row.sku_id),  # type: ignore[arg-type]
+            sku_pk=row.sku_id,
             abc_class=row.abc_class,
             usage_value=row.usage_value,
             turnover=row.turnover,
@@ -316,6 +330,7 @@ class SkuAnalyticsNode(relay.Node):
 class ReorderSuggestion(relay.Node):
     id: relay.NodeID[str]
     sku_id: strawberry.ID
+    sku_pk: strawberry.Private[object]
     sku: SkuNode = strawberry.field(resolver=_sku)
     sku_code: str
     on_hand: int
@@ -335,6 +350,7 @@ class ReorderSuggestion(relay.Node):
         return cls(
             id=f"{position.sku_id}:{position.warehouse_id}",
             sku_id=global_id("Sku", position.sku_id),  # type: ignore[arg-type]
+            sku_pk=position.sku_id,
             sku_code=position.sku,
             on_hand=position.on_hand,
             allocated=position.allocated,
