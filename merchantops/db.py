@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 
 APP_LABEL = "merchantops"
 MODEL_MODULES = [
@@ -19,11 +20,22 @@ MODEL_MODULES = [
     "merchantops.domain.exports.models",
 ]
 MIGRATIONS_MODULE = "merchantops.migrations"
+# tortoise's clients, made safe to cancel (merchantops/dbengine/__init__.py says why)
+ENGINES = {
+    "tortoise.backends.sqlite": "merchantops.dbengine.sqlite",
+    "tortoise.backends.asyncpg": "merchantops.dbengine.asyncpg",
+}
+
+
+def connection_config(db_url: str) -> dict[str, Any]:
+    config: dict[str, Any] = expand_db_url(db_url)
+    config["engine"] = ENGINES.get(config["engine"], config["engine"])
+    return config
 
 
 def tortoise_config(db_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": db_url},
+        "connections": {"default": connection_config(db_url)},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

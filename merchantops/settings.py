@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     throttle_leak_per_second: float = Field(default=100.0, gt=0.0)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     request_timeout_seconds: float = Field(default=30.0, gt=0.0, le=600)
+    liveness_timeout_seconds: float = Field(default=5.0, gt=0.0, le=120)
+    liveness_max_timeouts: int = Field(default=3, ge=1, le=1000)
     query_cache_size: int = Field(default=256, ge=0, le=100_000)
 
     @property

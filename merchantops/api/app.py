@@ -8,6 +8,7 @@ off (405 `METHOD_NOT_ALLOWED`), an unknown or missing operation name (400 `BAD_R
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,7 +30,7 @@ from strawberry.types.unset import UNSET
 
 from merchantops.api.graphql.core.context import Context
 from merchantops.api.graphql.schema import build_schema, mask_unexpected
-from merchantops.api.guards import RequestGuard, error_response
+from merchantops.api.guards import Liveness, RequestGuard, error_response
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.api.throttle import Buckets, buckets_for
 from merchantops.db import close_db, init_db, ping_db
@@ -190,8 +191,27 @@ class GraphQLEndpoint:
         return None
 
 
-async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+def healthz_endpoint(settings: Settings, liveness: Liveness) -> Any:
+    """Liveness: fails (503) when this process can no longer complete requests, which a restart
+    cures: requests keep ending in time-outs, or a trivial statement does not come back through
+    the process's own database client within `LIVENESS_TIMEOUT_SECONDS` (a connection lock or
+    pool that never frees). A database that refuses connections is `/readyz`'s concern."""
+
+    async def healthz(request: Request) -> Response:
+        if liveness.stalled:
+            logger.error("healthz.stalled", timeouts_in_a_row=liveness.timeouts_in_a_row)
+            return JSONResponse({"status": "stalled", "requests": "timing out"}, status_code=503)
+        try:
+            async with asyncio.timeout(settings.liveness_timeout_seconds):
+                await ping_db()
+        except TimeoutError:
+            logger.error("healthz.stalled", database="no answer")
+            return JSONResponse({"status": "stalled", "database": "no answer"}, status_code=503)
+        except Exception as error:
+            logger.warning("healthz.database_unreachable", error=repr(error))
+        return JSONResponse({"status": "ok"})
+
+    return healthz
 
 
 async def readyz(request: Request) -> Response:
@@ -215,6 +235,7 @@ def create_app(
     starting the job machinery at start-up (tests, embedding).
     """
     settings = settings or Settings()
+    liveness = Liveness(settings.liveness_max_timeouts)
     endpoint = GraphQLEndpoint(settings)
     endpoint.graphql.background = background
 
@@ -237,7 +258,7 @@ def create_app(
     return Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            Route("/healthz", healthz_endpoint(settings, liveness), methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],
         middleware=[
@@ -246,6 +267,7 @@ def create_app(
                 RequestGuard,
                 max_body_bytes=settings.max_body_bytes,
                 timeout_seconds=settings.request_timeout_seconds,
+                liveness=liveness,
             ),
         ],
         lifespan=lifespan,

@@ -5,6 +5,9 @@
   uploads), without reading the rest.
 - A request still running after `REQUEST_TIMEOUT_SECONDS` is cancelled (an open transaction
   rolls back; one already committed stays) and answered `503 TIMEOUT`.
+- `Liveness` counts requests that end only by timing out: `LIVENESS_MAX_TIMEOUTS` of them in a
+  row, with no request completing in between, make `/healthz` fail, so an orchestrator
+  restarts a process that can no longer finish requests.
 
 Error bodies have the shape of a GraphQL response: `{"data": null, "errors": [{"message",
 "extensions": {"code"}}]}`.
@@ -34,11 +37,38 @@ class BodyTooLarge(Exception):
     pass
 
 
+class Liveness:
+    """Whether requests still complete: the consecutive time-outs seen since the last request
+    that completed."""
+
+    def __init__(self, max_timeouts: int) -> None:
+        self.max_timeouts = max_timeouts
+        self.timeouts_in_a_row = 0
+
+    def completed(self) -> None:
+        self.timeouts_in_a_row = 0
+
+    def timed_out(self) -> None:
+        self.timeouts_in_a_row += 1
+
+    @property
+    def stalled(self) -> bool:
+        return self.timeouts_in_a_row >= self.max_timeouts
+
+
 class RequestGuard:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        timeout_seconds: float,
+        liveness: Liveness | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.timeout_seconds = timeout_seconds
+        self.liveness = liveness or Liveness(max_timeouts=3)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,12 +105,14 @@ class RequestGuard:
         try:
             async with asyncio.timeout(self.timeout_seconds) as deadline:
                 await self.app(scope, counted_receive, tracked_send)
+            self.liveness.completed()
         except BodyTooLarge:
             if not started:
                 await self._too_large(scope, receive, send)
         except TimeoutError:
             if not deadline.expired() or started:
                 raise
+            self.liveness.timed_out()
             logger.warning("request.timeout", seconds=self.timeout_seconds, path=scope["path"])
             await error_response(
                 503,
@@ -99,4 +131,4 @@ class RequestGuard:
         )(scope, receive, send)
 
 
-__all__ = ["RequestGuard", "error_response"]
+__all__ = ["Liveness", "RequestGuard", "error_response"]

@@ -21,6 +21,7 @@ from merchantops.api.graphql.core.checks import QueryChecks
 from merchantops.api.graphql.core.errors import is_expected, with_code
 from merchantops.api.graphql.core.execution import CompiledExecutor
 from merchantops.api.graphql.core.limits import DocumentCache
+from merchantops.api.graphql.core.permissions import RecordRefusals
 from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
 from merchantops.api.graphql.identity.mutations import IdentityMutation
@@ -123,7 +124,11 @@ class MerchantOpsSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     cache = DocumentCache(settings)
-    extensions: list[Any] = [MaskUnexpectedErrors, lambda: QueryChecks(cache, settings)]
+    extensions: list[Any] = [
+        MaskUnexpectedErrors,
+        lambda: QueryChecks(cache, settings),
+        RecordRefusals,
+    ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     return MerchantOpsSchema(

@@ -36,6 +36,8 @@ class Context:
     response: Response | None = None
     """Status and headers set here reach the HTTP response (429 and `Retry-After`)."""
     throttle: Buckets | None = None
+    refusals: list[tuple[str, str]] = field(default_factory=list)
+    """Permission denials of this operation (field, permission), audited when it is over."""
 
     _roles: frozenset[str] | None = None
     strategies: dict[Any, Any] = field(default_factory=dict)

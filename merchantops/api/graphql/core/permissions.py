@@ -10,12 +10,16 @@ policy for the caller's roles (and, for an API key, its scopes as well).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
+from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission, PermissionExtension
+from tortoise.transactions import in_transaction
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import ApiError
+from merchantops.dbengine import finish, retry_transient
 from merchantops.log import get_logger
 from merchantops.tenants import audit
 from merchantops.tenants.permissions import Permission
@@ -90,17 +94,34 @@ class TenantPermission(Requirement):
             self.check(info)
         except ApiError as refusal:
             if refusal.code == "FORBIDDEN":
-                # Denials inside a tenant are part of its audit trail (own transaction: the
-                # refused operation writes nothing else).
+                # Denials inside a tenant are part of its audit trail. Noted here, written once
+                # the operation is over (`RecordRefusals`): a sibling field's failure may cancel
+                # this resolver, and one operation can be refused many times over.
                 logger.info("permission.denied", permission=self.description)
-                await audit.record(
-                    "permission.denied",
-                    "operation",
-                    info.field_name,
-                    after={"permission": self.description},
-                )
+                info.context.refusals.append((info.field_name, self.description))
             raise
         return True
+
+
+class RecordRefusals(SchemaExtension):
+    """Writes the operation's permission denials to the audit trail, in one transaction of
+    their own (the refused operation writes nothing else), before the answer goes out."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        yield
+        context = self.execution_context.context
+        refusals: list[tuple[str, str]] = getattr(context, "refusals", [])
+        if refusals:
+            await finish(retry_transient(lambda: _record_refusals(refusals), what="refusals"))
+            refusals.clear()
+
+
+async def _record_refusals(refusals: list[tuple[str, str]]) -> None:
+    async with in_transaction():
+        for field_name, permission in refusals:
+            await audit.record(
+                "permission.denied", "operation", field_name, after={"permission": permission}
+            )
 
 
 PUBLIC = Public()
@@ -125,6 +146,7 @@ __all__ = [
     "AUTHENTICATED",
     "PLATFORM_ADMIN",
     "PUBLIC",
+    "RecordRefusals",
     "Requirement",
     "TenantPermission",
     "declared_requirement",

@@ -1,0 +1,130 @@
+"""tortoise's database clients, made safe to cancel, and the retry of transient conflicts.
+
+A GraphQL operation runs its fields concurrently and cancels the rest when a non-null field
+fails; a request that passes its time limit is cancelled too. tortoise 1.1's transaction
+contexts are not written for that: cancelled between taking SQLite's connection lock and
+`BEGIN`, the lock is never released and every later statement of the process waits for ever;
+cancelled there on PostgreSQL, the pooled connection is never given back. The clients here
+(`merchantops.dbengine.sqlite`, `merchantops.dbengine.asyncpg`, chosen in `db.tortoise_config`)
+undo a half-entered transaction, and finish a commit or rollback even when cancelled meanwhile.
+
+They also note every write that commits, so `retry_transient` knows when running a unit of
+work again is safe: a deadlock or serialization failure (PostgreSQL) or a busy database
+(SQLite) rolls back the transaction it hit; if nothing of the unit had committed before it,
+running the unit again is the same as running it once.
+
+PostgreSQL connections go back to the pool without asyncpg's reset round trip
+(`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`): the application takes no
+advisory locks, keeps no cursors, listens to nothing and sets no session state. asyncpg still
+rolls back a transaction left open, without a round trip when there is none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import random
+import sqlite3
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import asyncpg
+from tortoise.exceptions import OperationalError
+
+from merchantops.log import get_logger
+
+T = TypeVar("T")
+logger = get_logger(__name__)
+
+RETRY_ATTEMPTS = 6
+RETRY_BASE_SECONDS = 0.01
+
+
+async def finish(awaitable: Awaitable[T]) -> T:
+    """Await to the end even if the caller is cancelled meanwhile; the cancellation is then
+    re-raised. For the statements that end a transaction: stopping one half-way would leave
+    the connection in a state the next user cannot know about."""
+    task = asyncio.ensure_future(awaitable)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        while not task.done():
+            try:
+                await asyncio.shield(task)
+            except asyncio.CancelledError:
+                continue
+        raise
+
+
+@dataclass
+class UnitOfWork:
+    """What `retry_transient` watches: whether anything of the unit has committed yet."""
+
+    committed: bool = False
+
+
+_unit: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar(
+    "merchantops_unit_of_work", default=None
+)
+
+
+def note_commit() -> None:
+    """Called by the clients when a transaction commits or a write runs outside of one."""
+    unit = _unit.get()
+    if unit is not None:
+        unit.committed = True
+
+
+def is_write(query: str) -> bool:
+    head = query.lstrip()[:8].upper()
+    return not (head.startswith("SELECT") or head.startswith("WITH") or head.startswith("PRAGMA"))
+
+
+def is_transient(error: BaseException) -> bool:
+    """A conflict with a concurrent transaction that running the same work again resolves."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(
+            seen,
+            asyncpg.exceptions.DeadlockDetectedError
+            | asyncpg.exceptions.SerializationError
+            | asyncpg.exceptions.LockNotAvailableError,
+        ):
+            return True
+        if isinstance(seen, sqlite3.OperationalError | OperationalError) and (
+            "database is locked" in str(seen) or "database table is locked" in str(seen)
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+async def retry_transient(
+    work: Callable[[], Awaitable[T]], *, attempts: int = RETRY_ATTEMPTS, what: str = ""
+) -> T:
+    """Run `work`; when it fails with a transient conflict before anything of it committed,
+    run it again (at most `attempts` times, with a short jittered back-off).
+
+    Nests: an inner call inside a unit already watched just runs `work`, so only the outermost
+    unit retries (an inner retry could not undo what its outer transaction holds)."""
+    if _unit.get() is not None:
+        return await work()
+    for attempt in range(1, attempts + 1):
+        unit = UnitOfWork()
+        token = _unit.set(unit)
+        try:
+            return await work()
+        except Exception as error:
+            if attempt == attempts or unit.committed or not is_transient(error):
+                raise
+            logger.info(
+                "db.transient_conflict_retried", attempt=attempt, what=what, error=repr(error)
+            )
+        finally:
+            _unit.reset(token)
+        await asyncio.sleep(random.uniform(0, RETRY_BASE_SECONDS * 2**attempt))  # noqa: S311
+    raise AssertionError("unreachable")
+
+
+__all__ = ["finish", "is_transient", "is_write", "note_commit", "retry_transient"]

@@ -1,0 +1,106 @@
+"""tortoise's asyncpg client with transactions safe to cancel and no reset round trip on
+release (see the package docstring)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg as _asyncpg
+from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
+from tortoise.backends.base.client import (
+    ConnectionWrapper,
+    TransactionContext,
+    TransactionContextPooled,
+)
+from tortoise.connection import get_connections
+from tortoise.exceptions import TransactionManagementError
+
+from merchantops.dbengine import finish, is_write, note_commit
+
+
+async def _keep_session(connection: _asyncpg.Connection) -> None:
+    """asyncpg's pool calls this instead of `Connection.reset()`'s round trip; it has already
+    rolled back any transaction left open (without a round trip when there is none)."""
+
+
+class _ConnectionWrapper(ConnectionWrapper[Any]):
+    async def __aenter__(self) -> Any:
+        await self._lock.acquire()
+        try:
+            await self.ensure_connection()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self.connection
+
+
+class _TransactionContext(TransactionContextPooled):
+    async def __aenter__(self) -> Any:
+        await self.ensure_connection()
+        pool = self.client._parent._pool
+        self.client._connection = await pool.acquire()
+        token = None
+        try:
+            token = get_connections().set(self.connection_name, self.client)
+            await self.client.begin()
+        except BaseException:
+            if token is not None:
+                get_connections().reset(token)
+            # the pool rolls back whatever BEGIN left open
+            await finish(pool.release(self.client._connection))
+            raise
+        self.token = token
+        return self.client
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        try:
+            if not self.client._finalized:
+                if exc_type:
+                    if exc_type is not TransactionManagementError:
+                        await finish(self.client.rollback())
+                else:
+                    await finish(self.client.commit())
+                    note_commit()
+        finally:
+            try:
+                if self.client._parent._pool:
+                    await finish(self.client._parent._pool.release(self.client._connection))
+            finally:
+                get_connections().reset(self.token)
+
+
+class _TransactionWrapper(TransactionWrapper):
+    def acquire_connection(self) -> ConnectionWrapper[Any]:
+        return _ConnectionWrapper(self._lock, self)
+
+
+class Client(AsyncpgDBClient):
+    async def create_pool(self, **kwargs: Any) -> _asyncpg.Pool:
+        return await _asyncpg.create_pool(None, reset=_keep_session, **kwargs)
+
+    def _in_transaction(self) -> TransactionContext:
+        return _TransactionContext(_TransactionWrapper(self), self._pool_init_lock)
+
+    async def execute_insert(self, query: str, values: list[Any]) -> Any:
+        result = await super().execute_insert(query, values)
+        note_commit()
+        return result
+
+    async def execute_many(self, query: str, values: list[Any]) -> None:
+        await super().execute_many(query, values)
+        note_commit()
+
+    async def execute_query(
+        self, query: str, values: list[Any] | None = None
+    ) -> tuple[int, list[dict[str, Any]]]:
+        result: tuple[int, list[dict[str, Any]]] = await super().execute_query(query, values)
+        if is_write(query):
+            note_commit()
+        return result
+
+    async def execute_script(self, query: str) -> None:
+        await super().execute_script(query)
+        note_commit()
+
+
+client_class = Client
