@@ -8,6 +8,10 @@ cancelled there on PostgreSQL, the pooled connection is never given back. The cl
 (`merchantops.dbengine.sqlite`, `merchantops.dbengine.asyncpg`, chosen in `db.tortoise_config`)
 undo a half-entered transaction, and finish a commit or rollback even when cancelled meanwhile.
 
+`after_commit` runs a callback once the outermost transaction in context has committed (at
+once when there is none), as Django's `on_commit` does: the audit chain is sealed that way,
+outside the transaction that wrote the entries, so no write holds the tenant's chain lock.
+
 They also note every write that commits, so `retry_transient` knows when running a unit of
 work again is safe: a deadlock or serialization failure (PostgreSQL) or a busy database
 (SQLite) rolls back the transaction it hit; if nothing of the unit had committed before it,
@@ -25,11 +29,13 @@ import asyncio
 import contextvars
 import random
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
+from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.exceptions import OperationalError
 
 from merchantops.log import get_logger
@@ -74,6 +80,46 @@ def note_commit() -> None:
     unit = _unit.get()
     if unit is not None:
         unit.committed = True
+
+
+AfterCommit = Callable[[], Awaitable[object]]
+
+
+def _outermost_transaction() -> TransactionalDBClient | None:
+    client: Any = connections.get("default")
+    if not isinstance(client, TransactionalDBClient):
+        return None
+    while isinstance(getattr(client, "_parent", None), TransactionalDBClient):
+        client = client._parent
+    outermost: TransactionalDBClient = client
+    return outermost
+
+
+async def after_commit(key: Hashable, callback: AfterCommit) -> None:
+    """Run `callback` when the outermost transaction in context commits (never if it rolls
+    back), or now when no transaction is open. One callback per `key` and transaction."""
+    transaction = _outermost_transaction()
+    if transaction is None:
+        await callback()
+        return
+    pending: dict[Hashable, AfterCommit] | None = getattr(transaction, "_after_commit", None)
+    if pending is None:
+        pending = {}
+        transaction._after_commit = pending  # type: ignore[attr-defined]
+    pending.setdefault(key, callback)
+
+
+async def run_after_commit(transaction: Any) -> None:
+    """Called by the clients once the transaction committed and its connection is free."""
+    pending: dict[Hashable, AfterCommit] | None = getattr(transaction, "_after_commit", None)
+    if not pending:
+        return
+    transaction._after_commit = None
+    for key, callback in pending.items():
+        try:
+            await callback()
+        except Exception as error:  # what runs after a commit cannot undo it: log, go on
+            logger.warning("db.after_commit_failed", key=str(key), error=repr(error))
 
 
 def is_write(query: str) -> bool:
@@ -127,4 +173,12 @@ async def retry_transient(
     raise AssertionError("unreachable")
 
 
-__all__ = ["finish", "is_transient", "is_write", "note_commit", "retry_transient"]
+__all__ = [
+    "after_commit",
+    "finish",
+    "is_transient",
+    "is_write",
+    "note_commit",
+    "retry_transient",
+    "run_after_commit",
+]

@@ -15,7 +15,7 @@ from tortoise.backends.base.client import (
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
-from merchantops.dbengine import finish, is_write, note_commit
+from merchantops.dbengine import finish, is_write, note_commit, run_after_commit
 
 
 async def _keep_session(connection: _asyncpg.Connection) -> None:
@@ -53,6 +53,7 @@ class _TransactionContext(TransactionContextPooled):
         return self.client
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        committed = False
         try:
             if not self.client._finalized:
                 if exc_type:
@@ -61,12 +62,15 @@ class _TransactionContext(TransactionContextPooled):
                 else:
                     await finish(self.client.commit())
                     note_commit()
+                    committed = True
         finally:
             try:
                 if self.client._parent._pool:
                     await finish(self.client._parent._pool.release(self.client._connection))
             finally:
                 get_connections().reset(self.token)
+        if committed:
+            await run_after_commit(self.client)
 
 
 class _TransactionWrapper(TransactionWrapper):

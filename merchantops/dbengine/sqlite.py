@@ -13,7 +13,7 @@ from tortoise.backends.sqlite.client import (
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
-from merchantops.dbengine import finish, is_write, note_commit
+from merchantops.dbengine import finish, is_write, note_commit, run_after_commit
 
 
 class _ConnectionWrapper(ConnectionWrapper[Any]):
@@ -47,6 +47,7 @@ class _TransactionContext(SqliteTransactionContext):
         return self.connection
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        committed = False
         try:
             if not self.connection._finalized:
                 if exc_type:
@@ -55,9 +56,12 @@ class _TransactionContext(SqliteTransactionContext):
                 else:
                     await finish(self.connection.commit())
                     note_commit()
+                    committed = True
         finally:
             get_connections().reset(self.token)
             self._trxlock.release()
+        if committed:
+            await run_after_commit(self.connection)
 
 
 class _TransactionWrapper(SqliteTransactionWrapper):

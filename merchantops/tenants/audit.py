@@ -6,8 +6,15 @@ the tenant, the sequence number n, the actor, action, target, diff, request id a
 deleting one leaves a gap in the sequence; reordering breaks the link of the first moved
 entry. `verify` walks the chain and names the first sequence number that does not hold.
 
-`record` is called inside the transaction of the change it records, so both commit or neither.
-Appends to one tenant's chain are serialised by locking the tenant row.
+`record` is called inside the transaction of the change it records, so both commit or neither;
+it only inserts the entry, unchained (no sequence number, no hash), and takes no lock, so
+concurrent writes of one tenant never queue on its chain. Once that transaction has committed,
+`seal` chains every unchained entry of the tenant in the order they were written, in a short
+transaction of its own that holds the tenant row (sealers of one tenant take turns; nothing
+else is locked). The chain's order is therefore the order of sealing, fixed right after
+commit. An entry whose sealing did not happen (the process died in between) is sealed by the
+next write of its tenant, by `verify`, or by the periodic `seal_all`. Readers see sealed
+entries only.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
+from merchantops.dbengine import after_commit
 from merchantops.tenants.context import (
     current_actor,
     current_request_id,
@@ -32,6 +40,7 @@ from merchantops.tenants.models import AuditEntry, Tenant
 
 GENESIS = "0" * 64
 VERIFY_BATCH = 1000
+SEAL_BATCH = 500
 
 
 def canonical_json(value: Any) -> str:
@@ -75,26 +84,59 @@ async def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append to the chain of the tenant in context, in the caller's transaction."""
+    """Add an entry for the tenant in context, in the caller's transaction; it is chained
+    once that transaction commits."""
     tenant_id = current_tenant_id("AuditEntry")
-    async with in_transaction():
-        await Tenant.select_for_update().filter(id=tenant_id).first()
-        last = await AuditEntry.all().order_by("-seq").only("seq", "hash").first()
-        entry = AuditEntry(
-            tenant_id=tenant_id,
-            seq=(last.seq + 1) if last else 1,
-            actor=current_actor()[:100],
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id)[:100],
-            diff=json.loads(canonical_json(diff(before, after))),
-            request_id=current_request_id(),
-            created_at=datetime.now(UTC),
-            prev_hash=last.hash if last else GENESIS,
-        )
-        entry.hash = entry_hash(entry, entry.prev_hash)
-        await entry.save()
+    entry = await AuditEntry.create(
+        tenant_id=tenant_id,
+        actor=current_actor()[:100],
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id)[:100],
+        diff=json.loads(canonical_json(diff(before, after))),
+        request_id=current_request_id(),
+        created_at=datetime.now(UTC),
+    )
+    await after_commit(("audit.seal", tenant_id), lambda: seal(tenant_id))
     return entry
+
+
+async def seal(tenant_id: UUID) -> int:
+    """Chain the tenant's unchained entries, oldest first; returns how many were chained."""
+    sealed = 0
+    with tenant_scope(tenant_id):
+        while True:
+            async with in_transaction():
+                await Tenant.select_for_update().filter(id=tenant_id).first()
+                batch = await AuditEntry.filter(seq__isnull=True).order_by("id").limit(SEAL_BATCH)
+                if not batch:
+                    return sealed
+                last = (
+                    await AuditEntry.filter(seq__isnull=False)
+                    .order_by("-seq")
+                    .only("seq", "hash")
+                    .first()
+                )
+                seq, prev_hash = (
+                    (last.seq or 0, last.hash or GENESIS) if last is not None else (0, GENESIS)
+                )
+                for entry in batch:
+                    seq += 1
+                    entry.seq, entry.prev_hash = seq, prev_hash
+                    entry.hash = prev_hash = entry_hash(entry, prev_hash)
+                    await entry.save(update_fields=["seq", "prev_hash", "hash"])
+                sealed += len(batch)
+
+
+async def seal_all() -> int:
+    """Seal every tenant with unchained entries (the periodic sweep; crosses tenants)."""
+    tenant_ids: list[UUID] = await (  # type: ignore[assignment]
+        AuditEntry.unscoped()
+        .filter(seq__isnull=True)
+        .distinct()
+        .values_list("tenant_id", flat=True)
+    )
+    return sum([await seal(tenant_id) for tenant_id in tenant_ids])
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +151,9 @@ class ChainReport:
 
 
 async def verify(tenant_id: UUID) -> ChainReport:
-    """Walk the tenant's chain in sequence order; report the first entry that does not hold."""
+    """Walk the tenant's chain in sequence order; report the first entry that does not hold.
+    Entries written but not chained yet are chained first."""
+    await seal(tenant_id)
     expected_seq, prev_hash, count = 1, GENESIS, 0
     with tenant_scope(tenant_id):
         while True:
@@ -129,4 +173,14 @@ async def verify(tenant_id: UUID) -> ChainReport:
                 return ChainReport(count, None, None)
 
 
-__all__ = ["GENESIS", "ChainReport", "canonical_json", "diff", "entry_hash", "record", "verify"]
+__all__ = [
+    "GENESIS",
+    "ChainReport",
+    "canonical_json",
+    "diff",
+    "entry_hash",
+    "record",
+    "seal",
+    "seal_all",
+    "verify",
+]

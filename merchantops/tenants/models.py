@@ -188,10 +188,11 @@ class Invitation(Model):
 
 
 class AuditEntry(TenantModel):
-    """One link of a tenant's hash-chained audit trail. Never updated, never deleted."""
+    """One link of a tenant's hash-chained audit trail. Written unchained (`seq`, `prev_hash`
+    and `hash` null), chained once by `audit.seal`, never changed after, never deleted."""
 
     id = fields.BigIntField(primary_key=True)
-    seq = fields.BigIntField()
+    seq = fields.BigIntField(null=True)
     actor = fields.CharField(max_length=100)
     action = fields.CharField(max_length=100)
     target_type = fields.CharField(max_length=50)
@@ -199,13 +200,25 @@ class AuditEntry(TenantModel):
     diff: dict[str, object] = fields.JSONField(default=dict)
     request_id = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField()
-    prev_hash = fields.CharField(max_length=64)
-    hash = fields.CharField(max_length=64)
+    prev_hash = fields.CharField(max_length=64, null=True)
+    hash = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "audit_entry"
         unique_together = (("tenant", "seq"),)
         indexes = (("tenant_id", "action"), ("tenant_id", "created_at"))
+
+
+class TenantCounter(TenantModel):
+    """The last number handed out of one of a tenant's sequences (`tenants.sequences`)."""
+
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=50)
+    value = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "tenant_counter"
+        unique_together = (("tenant", "name"),)
 
 
 class OutboxEvent(TenantModel):
@@ -267,6 +280,7 @@ __all__ = [
     "RefreshToken",
     "Role",
     "Tenant",
+    "TenantCounter",
     "TenantStatus",
     "User",
 ]

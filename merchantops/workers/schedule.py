@@ -2,7 +2,8 @@
 
 `enqueue_due` is safe to call as often as you like: a job's key names its tenant and its time
 slot, and a key runs once, so calling it every minute from every worker enqueues each job once
-per slot. arq calls it from a cron job, the in-process runner from its loop.
+per slot. arq calls it from a cron job, the in-process runner from its loop. It also seals the
+audit entries a process that died between commit and sealing left unchained (`audit.seal`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from merchantops.domain.inventory.jobs import ANALYTICS, CHECK_STOCK, LEDGER_CHECK
+from merchantops.tenants import audit
 from merchantops.tenants.jobs import JobQueue
 from merchantops.tenants.models import Tenant, TenantStatus
 
@@ -20,6 +22,7 @@ PERIODIC: tuple[tuple[str, int], ...] = ((CHECK_STOCK, HOUR), (LEDGER_CHECK, DAY
 async def enqueue_due(queue: JobQueue, now: datetime | None = None) -> int:
     """Enqueue every periodic job of every active tenant for the current slot."""
     moment = (now or datetime.now(UTC)).timestamp()
+    await audit.seal_all()
     queued = 0
     for tenant in await Tenant.filter(status=TenantStatus.ACTIVE).only("id"):
         tenant_id = tenant.id

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import pytest
 from tortoise import Tortoise
@@ -14,6 +18,7 @@ from merchantops.tenants import audit, org
 from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.errors import AlreadyExists
 from merchantops.tenants.models import AuditEntry
+from merchantops.workers import schedule
 from tests.factories import Shop, make_shop, principal
 
 
@@ -163,3 +168,38 @@ def test_cli_verify_names_the_first_broken_sequence(
     assert "is intact (" in intact.output
     assert broken.exit_code == 1
     assert "broken at sequence 1: entry altered" in broken.output
+
+
+class RecordingQueue:
+    async def enqueue(
+        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+    ) -> bool:
+        return True
+
+
+async def test_entries_left_unchained_by_a_dead_process_are_sealed_by_the_schedule(
+    db: str,
+) -> None:
+    # given: two entries written and committed, but their process died before sealing them
+    shop = await make_shop("acme")
+    with tenant_scope(shop.tenant.id):
+        await audit.seal(shop.tenant.id)
+        sealed_before = await AuditEntry.filter(seq__isnull=False).count()
+        for n in range(2):
+            await AuditEntry.create(
+                actor="user:x",
+                action="test.orphan",
+                target_type="thing",
+                target_id=str(n),
+                diff={},
+                created_at=datetime.now(UTC),
+            )
+
+        # when
+        await schedule.enqueue_due(RecordingQueue())
+
+        # then
+        assert await AuditEntry.filter(seq__isnull=True).count() == 0
+        report = await audit.verify(shop.tenant.id)
+        assert report.ok
+        assert report.entries == sealed_before + 2

@@ -18,6 +18,7 @@ from merchantops.api.graphql.audit.queries import AuditQuery
 from merchantops.api.graphql.catalog.mutations import CatalogMutation
 from merchantops.api.graphql.catalog.queries import CatalogQuery
 from merchantops.api.graphql.core.checks import QueryChecks
+from merchantops.api.graphql.core.conflicts import retry_every_mutation
 from merchantops.api.graphql.core.errors import is_expected, with_code
 from merchantops.api.graphql.core.execution import CompiledExecutor
 from merchantops.api.graphql.core.limits import DocumentCache
@@ -124,6 +125,7 @@ class MerchantOpsSchema(strawberry.Schema):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     cache = DocumentCache(settings)
+    retry_every_mutation(Mutation)
     extensions: list[Any] = [
         MaskUnexpectedErrors,
         lambda: QueryChecks(cache, settings),

@@ -34,10 +34,9 @@ from merchantops.domain.purchasing.models import (
 from merchantops.domain.suppliers.models import Supplier
 from merchantops.domain.values import money, text
 from merchantops.rules.evaluation import RuleEvaluator
-from merchantops.tenants import audit, outbox
-from merchantops.tenants.context import current_actor, current_tenant_id
+from merchantops.tenants import audit, outbox, sequences
+from merchantops.tenants.context import current_actor
 from merchantops.tenants.errors import GovernanceError, InvalidInput, NotFound
-from merchantops.tenants.models import Tenant
 
 SUBMIT = "purchase_order.submit"
 APPROVE = "purchase_order.approve"
@@ -112,9 +111,10 @@ async def create(
         if line.sku_id not in found:
             raise NotFound("No SKU with this id.", field=f"lines.{index}.skuId")
     total = sum((line.unit_cost * line.quantity for line in lines), Decimal(0))
+    number = await _next_number()  # before the transaction: it queues nobody (`sequences`)
     async with in_transaction():
         order = await PurchaseOrder.create(
-            number=await _next_number(),
+            number=number,
             supplier=supplier,
             warehouse_id=warehouse_id,
             currency=currency,
@@ -122,10 +122,10 @@ async def create(
             created_by=current_actor()[:100],
             **checked_terms,
         )
-        for number, line in enumerate(lines, start=1):
+        for line_no, line in enumerate(lines, start=1):
             await PurchaseOrderLine.create(
                 purchase_order=order,
-                line_no=number,
+                line_no=line_no,
                 sku_id=line.sku_id,
                 quantity=line.quantity,
                 unit_cost=line.unit_cost,
@@ -388,14 +388,7 @@ async def _fact(order: PurchaseOrder) -> dict[str, Any]:
 
 
 async def _next_number() -> str:
-    # The tenant row serialises numbering (as it does the audit chain).
-    await Tenant.select_for_update().filter(id=current_tenant_id()).first()
-    count = await PurchaseOrder.all().count()
-    number = f"PO-{count + 1:06d}"
-    while await PurchaseOrder.exists(number=number):
-        count += 1
-        number = f"PO-{count + 1:06d}"
-    return number
+    return f"PO-{await sequences.next_value('purchase_order'):06d}"
 
 
 def _terms(terms: Terms) -> dict[str, Any]:

@@ -23,7 +23,7 @@ class AuditQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[AuditEntryNode]:
-        entries = AuditEntry.all()
+        entries = AuditEntry.filter(seq__isnull=False)  # chained (see `audit.seal`)
         if filter is not None:
             criteria = {
                 "action": filter.action,

@@ -36,6 +36,8 @@ class AuditEntryNode(relay.Node):
     @classmethod
     def from_model(cls, entry: models.AuditEntry) -> Self:
         diff: Any = entry.diff
+        assert entry.seq is not None, "list sealed entries only"
+        assert entry.hash is not None
         return cls(
             id=str(entry.id),
             seq=entry.seq,
