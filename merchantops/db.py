@@ -23,7 +23,7 @@ MIGRATIONS_MODULE = "merchantops.migrations"
 # tortoise's clients, made safe to cancel (merchantops/dbengine/__init__.py says why)
 ENGINES = {
     "tortoise.backends.sqlite": "merchantops.dbengine.sqlite",
-    "tortoise.backends.asyncpg": "merchantops.dbengine.asyncpg",
+    "tortoise.backends.asyncpg": "merchantops.dbengine.postgres",
 }
 
 

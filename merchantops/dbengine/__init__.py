@@ -5,7 +5,7 @@ fails; a request that passes its time limit is cancelled too. tortoise 1.1's tra
 contexts are not written for that: cancelled between taking SQLite's connection lock and
 `BEGIN`, the lock is never released and every later statement of the process waits for ever;
 cancelled there on PostgreSQL, the pooled connection is never given back. The clients here
-(`merchantops.dbengine.sqlite`, `merchantops.dbengine.asyncpg`, chosen in `db.tortoise_config`)
+(`merchantops.dbengine.sqlite`, `merchantops.dbengine.postgres`, chosen in `db.tortoise_config`)
 undo a half-entered transaction, and finish a commit or rollback even when cancelled meanwhile.
 
 `after_commit` runs a callback once the outermost transaction in context has committed (at
