@@ -57,6 +57,39 @@ async def test_several_refused_fields_in_one_operation_leave_the_server_answerin
     assert denied == ["apiKeys", "auditLog", "members"]
 
 
+async def test_an_api_key_asking_for_the_user_and_the_tenant_leaves_the_server_answering(
+    gql: GraphQLClient,
+) -> None:
+    shop = await make_shop("acme")
+    owner = (await gql.login(shop.email, PASSWORD))["accessToken"]
+    created = await gql.execute(
+        'mutation { createApiKey(input: {name: "ERP", role: "admin", '
+        'scopes: ["department:read"]}) { key errors { code } } }',
+        token=owner,
+        tenant="acme",
+    )
+    key = created["data"]["createApiKey"]["key"]
+
+    refused = await asyncio.wait_for(
+        gql.execute(
+            "{ me { user { email } } currentTenant { slug } }",
+            headers={"Authorization": f"Bearer {key}"},
+        ),
+        timeout=10,
+    )
+    after = await asyncio.wait_for(
+        gql.execute(
+            "{ departments(first: 1) { edges { node { slug } } } }",
+            headers={"Authorization": f"Bearer {key}"},
+        ),
+        timeout=10,
+    )
+
+    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert after["data"]["departments"]["edges"]
+    assert (await asyncio.wait_for(gql.http.get("/readyz"), timeout=10)).status_code == 200
+
+
 @pytest.mark.parametrize("clients", [8])
 async def test_many_operations_of_refused_fields_at_once_are_all_answered_and_audited(
     gql: GraphQLClient, clients: int
