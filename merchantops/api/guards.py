@@ -5,6 +5,8 @@
   uploads), without reading the rest.
 - A request still running after `REQUEST_TIMEOUT_SECONDS` is cancelled (an open transaction
   rolls back; one already committed stays) and answered `503 TIMEOUT`.
+- A client that hangs up before its body has arrived is not a server error: the request ends
+  with one `client.disconnected` log line and no response, since nobody is listening.
 
 Error bodies have the shape of a GraphQL response: `{"data": null, "errors": [{"message",
 "extensions": {"code"}}]}`.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -78,6 +81,13 @@ class RequestGuard:
         except BodyTooLarge:
             if not started:
                 await self._too_large(scope, receive, send)
+        except ClientDisconnect:
+            logger.info(
+                "client.disconnected",
+                path=scope["path"],
+                body_bytes_received=received,
+                response_started=started,
+            )
         except TimeoutError:
             if not deadline.expired() or started:
                 raise
