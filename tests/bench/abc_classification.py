@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import time
 import uuid
@@ -183,6 +184,8 @@ async def main(skus: int, movements: int, runs: int) -> None:
 
 
 if __name__ == "__main__":
+    # Let `kill` (SIGTERM) unwind like Ctrl-C, so the throwaway database is still dropped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skus", type=int, default=100_000)
     parser.add_argument("--movements", type=int, default=2_000_000)

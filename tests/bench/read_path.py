@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -380,4 +381,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # Let `kill` (SIGTERM) unwind like Ctrl-C, so servers stop and the database is dropped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     main()
