@@ -34,6 +34,7 @@ import collections
 import json
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -409,6 +410,15 @@ async def prepare(port: int, skus: int, clients: int, seed_value: int) -> list[C
     ]
 
 
+def root_exception(traceback: str) -> str:
+    """` (DeadlockDetectedError)` for a traceback whose innermost error is one; else ''."""
+    for line in reversed(traceback.splitlines()):
+        name = line.split(":", 1)[0].strip()
+        if name.endswith(("Error", "Exception")) and " " not in name:
+            return f" ({name.rsplit('.', 1)[-1]})"
+    return ""
+
+
 def log_summary(log: Path) -> str:
     events: collections.Counter[str] = collections.Counter()
     other = 0
@@ -419,7 +429,8 @@ def log_summary(log: Path) -> str:
             other += 1
             continue
         if isinstance(entry, dict):
-            events[f"{entry.get('level', '?')} {entry.get('event', '?')}"] += 1
+            cause = root_exception(str(entry.get("exception", "")))
+            events[f"{entry.get('level', '?')} {entry.get('event', '?')}{cause}"] += 1
     shown = ", ".join(f"{event} x{count}" for event, count in events.most_common(8))
     return f"{sum(events.values())} entries ({shown or 'none'}), {other} other lines"
 
@@ -482,6 +493,8 @@ def main() -> None:
         print(f"server log: {log_summary(log)}  [{log}]")
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if args.smoke:  # a full run keeps the server's log for a look at its errors
+            shutil.rmtree(log.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":
