@@ -8,6 +8,8 @@
 - `Liveness` counts requests that end only by timing out: `LIVENESS_MAX_TIMEOUTS` of them in a
   row, with no request completing in between, make `/healthz` fail, so an orchestrator
   restarts a process that can no longer finish requests.
+- A client that hangs up before its body has arrived is not a server error: the request ends
+  with one `client.disconnected` log line and no response, since nobody is listening.
 
 Error bodies have the shape of a GraphQL response: `{"data": null, "errors": [{"message",
 "extensions": {"code"}}]}`.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -109,6 +112,13 @@ class RequestGuard:
         except BodyTooLarge:
             if not started:
                 await self._too_large(scope, receive, send)
+        except ClientDisconnect:
+            logger.info(
+                "client.disconnected",
+                path=scope["path"],
+                body_bytes_received=received,
+                response_started=started,
+            )
         except TimeoutError:
             if not deadline.expired() or started:
                 raise

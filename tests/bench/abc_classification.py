@@ -8,6 +8,7 @@ Checks that both give the same class to every SKU. Prints figures; asserts no ti
 
     .venv/bin/python -m tests.bench.abc_classification                 # 100,000 / 2,000,000
     .venv/bin/python -m tests.bench.abc_classification --skus 10000 --movements 200000
+    .venv/bin/python -m tests.bench.abc_classification --smoke     # 200 / 4,000, seconds
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import time
 import uuid
@@ -25,6 +27,7 @@ import asyncpg
 from merchantops.db import close_db, init_db, migrate_db
 from merchantops.domain.inventory import analytics, sql
 from merchantops.tenants.context import tenant_scope
+from tests.bench.smoke import add_smoke_flag, parse_with_smoke
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 
@@ -71,8 +74,9 @@ async def _seed(url: str, skus: int, movements: int) -> uuid.UUID:
             tenant_id,
         )
         await connection.execute(
-            "INSERT INTO product (id, tenant_id, name, category, description, stage, created_at,"
-            " updated_at) VALUES ($1, $2, 'Bench', '', '', 'maturity', now(), now())",
+            "INSERT INTO product (id, tenant_id, name, category, description, stage, contact_name,"
+            " contact_email, created_at, updated_at) VALUES ($1, $2, 'Bench', '', '', 'maturity',"
+            " 'Bench Buyer', 'buyer@bench.example', now(), now())",
             product_id,
             tenant_id,
         )
@@ -180,9 +184,12 @@ async def main(skus: int, movements: int, runs: int) -> None:
 
 
 if __name__ == "__main__":
+    # Let `kill` (SIGTERM) unwind like Ctrl-C, so the throwaway database is still dropped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skus", type=int, default=100_000)
     parser.add_argument("--movements", type=int, default=2_000_000)
     parser.add_argument("--runs", type=int, default=3)
-    arguments = parser.parse_args()
+    add_smoke_flag(parser, skus=200, movements=4000, runs=1)
+    arguments = parse_with_smoke(parser)
     asyncio.run(main(arguments.skus, arguments.movements, arguments.runs))

@@ -56,6 +56,7 @@ from merchantops.tenants.rbac import (
     role_subject,
     user_subject,
 )
+from tests.bench.smoke import add_smoke_flag, parse_with_smoke
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 COPY_COLUMNS = ("tenant_id", "ptype", *VALUE_COLUMNS)
@@ -520,7 +521,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="decisions timed on the shared enforcer, each scans all its lines (20)",
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
-    args = parser.parse_args(argv)
+    add_smoke_flag(
+        parser, tenants=5, roles=5, lines=50, decisions=500, all_in_one=2, all_in_one_decisions=5
+    )
+    args = parse_with_smoke(parser, argv)
     if args.tenants < 1 or args.roles < 1 or args.lines < 1 or args.decisions < 1:
         parser.error("--tenants, --roles, --lines and --decisions must be positive")
     return args

@@ -23,6 +23,7 @@ import strawberry
 
 from merchantops.api.graphql.core.masking import classified
 from merchantops.rules.masking import TEMPLATE, Classification, MaskingTable, parse_masking
+from tests.bench.smoke import add_smoke_flag, parse_with_smoke
 
 PERSONAL = Classification.CONFIDENTIAL_PERSONAL
 SENSITIVE = Classification.SENSITIVE_PERSONAL
@@ -164,7 +165,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=2000)
-    args = parser.parse_args()
+    add_smoke_flag(parser, rows=10, repeats=50)
+    args = parse_with_smoke(parser)
     print(__doc__)
     table = MaskingTable.compile(parse_masking(TEMPLATE))
     results = {}

@@ -1,6 +1,7 @@
 """Read path: `products(first: 50)` through an API key, the real server next to the floor.
 
 Run: .venv/bin/python -m tests.bench.read_path [--seconds 15] [--concurrency 16]
+     .venv/bin/python -m tests.bench.read_path --smoke     # tiny, seconds
 
 Creates a throwaway PostgreSQL database (TEST_POSTGRES_URL's server), migrates it, seeds one
 onboarded tenant (standard rule sets) with 200 products and an API key of the marketing-staff
@@ -27,6 +28,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -40,6 +42,8 @@ from typing import Any
 
 import asyncpg
 import httpx
+
+from tests.bench.smoke import add_smoke_flag, parse_with_smoke
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -323,7 +327,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--cpu-requests", type=int, default=200)
-    args = parser.parse_args()
+    parser.add_argument("--warm-up", type=float, default=2, help="seconds of load not counted")
+    add_smoke_flag(parser, seconds=1, concurrency=4, products=20, cpu_requests=5, warm_up=0.3)
+    args = parse_with_smoke(parser)
     print(__doc__)
 
     name = f"merchantops_bench_{uuid.uuid4().hex[:10]}"
@@ -360,7 +366,7 @@ def main() -> None:
                 ).json()
                 edges = sample["data"]["products"]["edges"]
                 print(f"{label}: {len(edges)} products, first node {edges[0]['node']}")
-                asyncio.run(load(port, headers, 2, args.concurrency))  # warm-up
+                asyncio.run(load(port, headers, args.warm_up, args.concurrency))
                 rps, p50, p99, statuses = asyncio.run(
                     load(port, headers, args.seconds, args.concurrency)
                 )
@@ -375,4 +381,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # Let `kill` (SIGTERM) unwind like Ctrl-C, so servers stop and the database is dropped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     main()

@@ -1,6 +1,7 @@
 """Rules engine: soak and throughput.
 
 Run: .venv/bin/python -m tests.bench.rules_engine [--evaluations 200000] [--tenants 500]
+     .venv/bin/python -m tests.bench.rules_engine --smoke    # tiny, seconds
 
 1. Soak: evaluations spread over many tenants' compiled 20-rule sets while new versions are
    "activated" (compiled under a new key, the old one unloaded) and the engine keeps at most
@@ -33,6 +34,7 @@ from merchantops.rules.durable_engine import (
     compile_document,
 )
 from merchantops.rules.reference import fired
+from tests.bench.smoke import add_smoke_flag, parse_with_smoke
 
 CHANNELS = ["web", "app", "pos", "marketplace"]
 
@@ -156,7 +158,8 @@ def main() -> None:
     parser.add_argument("--throughput-evaluations", type=int, default=20_000)
     parser.add_argument("--max-loaded", type=int, default=128, help="engine's ruleset cap")
     parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
+    add_smoke_flag(parser, evaluations=2000, tenants=20, throughput_evaluations=2000, max_loaded=8)
+    args = parse_with_smoke(parser)
     throughput(args.throughput_evaluations, args.seed)
     soak(args.evaluations, args.tenants, args.max_loaded, args.seed)
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.types import Message
+from structlog.testing import capture_logs
 
 from merchantops.api.app import create_app
 from merchantops.settings import Environment, Settings
@@ -127,6 +129,49 @@ async def test_an_operation_name_that_names_no_operation_gets_a_clean_400(
     )
 
     assert refusal(response) == (400, "BAD_REQUEST")
+
+
+async def test_a_client_hanging_up_mid_body_is_logged_as_a_disconnect_not_an_error(
+    settings: Settings, jobs: InProcessQueue
+) -> None:
+    # given: a client that sends half its body, then goes away
+    app = create_app(settings, manage_db=False, background=Background(queue=jobs))
+    messages: list[Message] = [
+        {"type": "http.request", "body": b'{"query": "{ __type', "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    # when
+    with capture_logs() as logs:
+        await app(scope, receive, send)
+
+    # then: no exception, no response for nobody, one line saying what happened
+    assert sent == []
+    assert [entry["event"] for entry in logs] == ["client.disconnected"]
+    assert logs[0]["log_level"] == "info"
+    assert logs[0]["body_bytes_received"] == 19
 
 
 async def test_a_request_within_the_timeout_is_answered(gql: GraphQLClient) -> None:

@@ -3,6 +3,7 @@ before any resolver runs."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import graphql
@@ -98,6 +99,41 @@ async def test_fields_are_capped_at_five_hundred_before_validation(
         assert f"selects {count} fields; at most 500" in body["errors"][0]["message"]
     else:
         assert body["data"]["a"] == {"slug": "acme"}
+
+
+def doubling(levels: int) -> str:
+    chain = " ".join(
+        f"fragment F{level} on Tenant {{ ...F{level + 1} ...F{level + 1} }}"
+        for level in range(levels)
+    )
+    return (
+        f"{{ currentTenant {{ ...F0 }} }} {chain} fragment F{levels} on Tenant {{ slug name id }}"
+    )
+
+
+@pytest.mark.parametrize("levels", [18, 20, 30])
+async def test_fragments_spreading_the_next_twice_are_refused_at_once(
+    gql: GraphQLClient, owner: dict[str, Any], levels: int
+) -> None:
+    # counted field by field, 18 levels (786,433 fields) took seconds and 20 levels 24 s
+    started = time.perf_counter()
+    body = await gql.execute(doubling(levels), **owner)
+    elapsed = time.perf_counter() - started
+
+    assert codes(body) == ["TOO_MANY_FIELDS"]
+    assert elapsed < 0.5
+
+
+async def test_inline_fragments_nested_as_deep_as_the_parser_allows_run(
+    gql: GraphQLClient, owner: dict[str, Any]
+) -> None:
+    levels = 197  # graphql-core's parser refuses nesting past 200 selection sets
+    document = "{ currentTenant { " + "... on Tenant { " * levels + "slug" + " }" * levels + " } }"
+
+    body = await gql.execute(document, **owner)
+
+    assert body["data"] == {"currentTenant": {"slug": "acme"}}
+    assert body["extensions"]["cost"]["requested"] == 1
 
 
 @pytest.mark.parametrize(("tokens", "refused"), [(2000, False), (2001, True)])
@@ -197,6 +233,28 @@ async def test_an_expensive_mutation_is_refused_before_it_changes_anything(
         slugs = {department.slug for department in await Department.all()}
     assert {f"a{i}" for i in range(9)} <= slugs
     assert not {f"r{i}" for i in range(10)} & slugs
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "mutation { ...Create } fragment Create on Mutation { CREATIONS }",
+        "mutation { ... on Mutation { CREATIONS } }",
+    ],
+)
+async def test_mutations_spread_from_a_fragment_cost_like_mutations_written_in_place(
+    gql: GraphQLClient, owner: dict[str, Any], document: str
+) -> None:
+    written_in_place = creations([f"r{i}" for i in range(10)])
+    fields = written_in_place.removeprefix("mutation { ").removesuffix(" }")
+
+    body = await gql.execute(document.replace("CREATIONS", fields), **owner)
+
+    assert codes(body) == ["QUERY_TOO_EXPENSIVE"]
+    assert body["extensions"]["cost"]["requested"] == 110
+    tenant = await Tenant.get(slug="acme")
+    with tenant_scope(tenant.id):
+        assert not await Department.filter(slug__startswith="r").exists()
 
 
 async def test_graphiqls_schema_query_passes_the_limits_outside_production(

@@ -7,7 +7,7 @@ Rules, applied to the validated document with its variables:
 | a field of a scalar or enum type (`email`, `__typename`) | 0 |
 | a field of an object, interface or union type (one object or a plain list) | 1 + its selection |
 | a Relay connection (`members(first: 20) { ... }`) | 2 + `first` * its selection |
-| each root field of a mutation | 10 + its selection |
+| each root field of a mutation (also inside a fragment spread at the root) | 10 + its selection |
 
 `first` comes from the literal or the variable (its default when the variable is not given);
 without it, or when it is not a usable number, the page cap (`MAX_PAGE_SIZE`) counts, since
@@ -96,7 +96,9 @@ def plan_operation(
         )
         for definition in operation.variable_definitions or ()
     }
-    planned_fragments: dict[str, Plan] = {}
+    # A fragment is planned once per place kind (mutation root or not) and its plan reused at
+    # every spread, so planning is linear in the document however often fragments are spread.
+    planned_fragments: dict[tuple[str, bool], Plan] = {}
 
     def selection(
         selections: SelectionSetNode | None, parent: GraphQLCompositeType, root: bool = False
@@ -111,25 +113,26 @@ def plan_operation(
                 condition = node.type_condition
                 named = schema.get_type(condition.name.value) if condition else parent
                 if is_composite_type(named):
-                    plans.append(Plan(0, selection(node.selection_set, named)))
+                    plans.append(Plan(0, selection(node.selection_set, named, root)))
             elif isinstance(node, FragmentSpreadNode):
-                spread = fragment(node.name.value)
+                spread = fragment(node.name.value, root)
                 if spread is not None:
                     plans.append(spread)
         return tuple(plans)
 
-    def fragment(name: str) -> Plan | None:
-        if name in planned_fragments:
-            return planned_fragments[name]
+    def fragment(name: str, root: bool) -> Plan | None:
+        key = (name, root)
+        if key in planned_fragments:
+            return planned_fragments[key]
         definition = fragments.get(name)
         if definition is None:
             return None
         named = schema.get_type(definition.type_condition.name.value)
         if not is_composite_type(named):
             return None
-        planned_fragments[name] = Plan(0)  # a cycle (invalid anyway) counts as nothing
-        planned_fragments[name] = Plan(0, selection(definition.selection_set, named))
-        return planned_fragments[name]
+        planned_fragments[key] = Plan(0)  # a cycle (invalid anyway) counts as nothing
+        planned_fragments[key] = Plan(0, selection(definition.selection_set, named, root))
+        return planned_fragments[key]
 
     def field(node: FieldNode, parent: GraphQLCompositeType, root: bool) -> Plan | None:
         definition = field_definition(schema, parent, node.name.value)
