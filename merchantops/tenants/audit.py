@@ -124,7 +124,7 @@ async def seal(tenant_id: UUID) -> int:
                     seq += 1
                     entry.seq, entry.prev_hash = seq, prev_hash
                     entry.hash = prev_hash = entry_hash(entry, prev_hash)
-                    await entry.save(update_fields=["seq", "prev_hash", "hash"])
+                await AuditEntry.bulk_update(batch, fields=["seq", "prev_hash", "hash"])
                 sealed += len(batch)
 
 
