@@ -8,9 +8,10 @@ cancelled there on PostgreSQL, the pooled connection is never given back. The cl
 (`merchantops.dbengine.sqlite`, `merchantops.dbengine.postgres`, chosen in `db.tortoise_config`)
 undo a half-entered transaction, and finish a commit or rollback even when cancelled meanwhile.
 
-`after_commit` runs a callback once the outermost transaction in context has committed (at
-once when there is none), as Django's `on_commit` does: the audit chain is sealed that way,
-outside the transaction that wrote the entries, so no write holds the tenant's chain lock.
+`before_commit` runs a callback inside the outermost transaction in context just before it
+commits (at once when there is none): the audit chain is sealed that way, so a write takes the
+tenant's chain lock last, for the moment of its commit only, never while it takes other locks.
+`after_commit` runs one once it has committed, as Django's `on_commit` does.
 
 They also note every write that commits, so `retry_transient` knows when running a unit of
 work again is safe: a deadlock or serialization failure (PostgreSQL) or a busy database
@@ -109,6 +110,29 @@ async def after_commit(key: Hashable, callback: AfterCommit) -> None:
     pending.setdefault(key, callback)
 
 
+async def before_commit(key: Hashable, callback: AfterCommit) -> None:
+    """Run `callback` in the outermost transaction in context right before it commits (not if
+    it rolls back), or now when no transaction is open. One callback per `key` and
+    transaction; a callback that raises rolls the transaction back."""
+    transaction = _outermost_transaction()
+    if transaction is None:
+        await callback()
+        return
+    pending: dict[Hashable, AfterCommit] | None = getattr(transaction, "_before_commit", None)
+    if pending is None:
+        pending = {}
+        transaction._before_commit = pending  # type: ignore[attr-defined]
+    pending.setdefault(key, callback)
+
+
+async def run_before_commit(transaction: Any) -> None:
+    """Called by the clients inside the transaction, right before its COMMIT."""
+    while pending := getattr(transaction, "_before_commit", None):
+        transaction._before_commit = None
+        for callback in pending.values():
+            await callback()
+
+
 async def run_after_commit(transaction: Any) -> None:
     """Called by the clients once the transaction committed and its connection is free."""
     pending: dict[Hashable, AfterCommit] | None = getattr(transaction, "_after_commit", None)
@@ -175,10 +199,12 @@ async def retry_transient(
 
 __all__ = [
     "after_commit",
+    "before_commit",
     "finish",
     "is_transient",
     "is_write",
     "note_commit",
     "retry_transient",
     "run_after_commit",
+    "run_before_commit",
 ]

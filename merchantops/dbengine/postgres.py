@@ -15,7 +15,7 @@ from tortoise.backends.base.client import (
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
-from merchantops.dbengine import finish, is_write, note_commit, run_after_commit
+from merchantops.dbengine import finish, is_write, note_commit, run_after_commit, run_before_commit
 
 
 async def _keep_session(connection: _asyncpg.Connection) -> None:
@@ -60,6 +60,7 @@ class _TransactionContext(TransactionContextPooled):
                     if exc_type is not TransactionManagementError:
                         await finish(self.client.rollback())
                 else:
+                    await run_before_commit(self.client)
                     await finish(self.client.commit())
                     note_commit()
                     committed = True

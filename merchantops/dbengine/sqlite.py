@@ -13,7 +13,7 @@ from tortoise.backends.sqlite.client import (
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
-from merchantops.dbengine import finish, is_write, note_commit, run_after_commit
+from merchantops.dbengine import finish, is_write, note_commit, run_after_commit, run_before_commit
 
 
 class _ConnectionWrapper(ConnectionWrapper[Any]):
@@ -54,6 +54,7 @@ class _TransactionContext(SqliteTransactionContext):
                     if exc_type is not TransactionManagementError:
                         await finish(self.connection.rollback())
                 else:
+                    await run_before_commit(self.connection)
                     await finish(self.connection.commit())
                     note_commit()
                     committed = True

@@ -56,7 +56,7 @@ def check(data: Any) -> RuleSetDocument | MaskingDocument:
 async def create_draft(data: Any) -> RuleSetVersion:
     document = check(data)
     async with in_transaction():
-        await Tenant.select_for_update().filter(id=current_tenant_id()).first()
+        await Tenant.select_for_update(no_key=True).filter(id=current_tenant_id()).first()
         kind = str(document.kind)
         last = await RuleSetVersion.filter(kind=kind).order_by("-version").first()
         version = await RuleSetVersion.create(
@@ -110,7 +110,7 @@ async def dry_run(id: UUID, facts: Sequence[Mapping[str, Any]]) -> list[DryRunRe
 async def activate(id: UUID) -> RuleSetVersion:
     tenant_id = current_tenant_id()
     async with in_transaction():
-        await Tenant.select_for_update().filter(id=tenant_id).first()
+        await Tenant.select_for_update(no_key=True).filter(id=tenant_id).first()
         version = await get_version(id)
         if version.status == VersionStatus.ACTIVE:
             raise InvalidInput("This version is active already.", field="id")

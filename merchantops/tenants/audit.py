@@ -7,14 +7,16 @@ deleting one leaves a gap in the sequence; reordering breaks the link of the fir
 entry. `verify` walks the chain and names the first sequence number that does not hold.
 
 `record` is called inside the transaction of the change it records, so both commit or neither;
-it only inserts the entry, unchained (no sequence number, no hash), and takes no lock, so
-concurrent writes of one tenant never queue on its chain. Once that transaction has committed,
-`seal` chains every unchained entry of the tenant in the order they were written, in a short
-transaction of its own that holds the tenant row (sealers of one tenant take turns; nothing
-else is locked). The chain's order is therefore the order of sealing, fixed right after
-commit. An entry whose sealing did not happen (the process died in between) is sealed by the
-next write of its tenant, by `verify`, or by the periodic `seal_all`. Readers see sealed
-entries only.
+it only inserts the entry, unchained (no sequence number, no hash), and takes no lock. Right
+before that transaction commits, `seal` chains every unchained entry of the tenant
+(`dbengine.before_commit`). It locks the tenant row as the transaction's last lock, held for the
+commit only, so writes of a tenant take turns at the moment of commit and never while they take
+other locks. The lock is `FOR NO KEY UPDATE`: it does not wait for the key-share locks that
+every insert of a tenant's rows takes on the tenant row through its foreign key (a plain
+`FOR UPDATE` does, which is how two writers used to deadlock on it). The chain's order is the
+order of commits. An entry written outside a transaction is sealed at once; one whose process
+died before sealing it is sealed by the next write of its tenant, by `verify`, or by the
+periodic `seal_all`. Readers see sealed entries only.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
-from merchantops.dbengine import after_commit
+from merchantops.dbengine import before_commit
 from merchantops.tenants.context import (
     current_actor,
     current_request_id,
@@ -85,7 +87,7 @@ async def record(
     after: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """Add an entry for the tenant in context, in the caller's transaction; it is chained
-    once that transaction commits."""
+    right before that transaction commits."""
     tenant_id = current_tenant_id("AuditEntry")
     entry = await AuditEntry.create(
         tenant_id=tenant_id,
@@ -97,7 +99,7 @@ async def record(
         request_id=current_request_id(),
         created_at=datetime.now(UTC),
     )
-    await after_commit(("audit.seal", tenant_id), lambda: seal(tenant_id))
+    await before_commit(("audit.seal", tenant_id), lambda: seal(tenant_id))
     return entry
 
 
@@ -107,7 +109,7 @@ async def seal(tenant_id: UUID) -> int:
     with tenant_scope(tenant_id):
         while True:
             async with in_transaction():
-                await Tenant.select_for_update().filter(id=tenant_id).first()
+                await Tenant.select_for_update(no_key=True).filter(id=tenant_id).first()
                 batch = await AuditEntry.filter(seq__isnull=True).order_by("id").limit(SEAL_BATCH)
                 if not batch:
                     return sealed

@@ -63,7 +63,7 @@ async def open_or_bump(
     async with in_transaction():
         # Two signals with the same key may arrive at once: serialise on the tenant row,
         # since a lock on an alert that does not exist yet locks nothing.
-        await Tenant.select_for_update().filter(id=current_tenant_id()).first()
+        await Tenant.select_for_update(no_key=True).filter(id=current_tenant_id()).first()
         alert = await RiskAlert.filter(dedup_key=key[:400], status__in=LIVE).first()
         if alert is not None:
             alert.occurrences += 1
