@@ -26,20 +26,14 @@ from tests.factories import make_shop, principal
 from tests.support.receiver import receiver
 from tests.support.slow_worker import SLOW_JOB
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    try:
-        pool = await create_pool(RedisSettings.from_dsn(REDIS_URL), retry=0)
-    except OSError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}: {error!r}")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+async def redis_url(redis_db_url: str) -> AsyncIterator[str]:
+    pool = await create_pool(RedisSettings.from_dsn(redis_db_url), retry=0)
     await pool.flushdb()
-    yield REDIS_URL
+    yield redis_db_url
     await pool.flushdb()
     await pool.aclose()
 
