@@ -133,7 +133,7 @@ def redis_db_url() -> Iterator[str]:
     def refresh() -> None:
         while not stop.wait(CLAIM_SECONDS / 4):
             try:
-                admin.eval(_REFRESH, 1, key, token, CLAIM_SECONDS)
+                admin.eval(_REFRESH, 1, key, token, str(CLAIM_SECONDS))
             except (RedisError, OSError):
                 continue  # the next refresh tries again, well before the claim expires
 

@@ -1,8 +1,12 @@
-"""arq on Redis: the queue adapter the API enqueues through, and the worker's settings.
+"""arq on Redis: the queue adapter the API enqueues through, and the worker.
 
 One arq function, `run_job`, runs every job by name through `tenants.jobs.execute`; retries
 map to `arq.Retry`. Job timeouts are short and explicit: arq reruns a job whose worker died
 only once the job's timeout has passed.
+
+Redis is a courier here, not a store: the job ledger in the database owes every job until it is
+done, and the relay's sweep hands over again what Redis lost. So arq keeps no results: a kept
+result would make arq refuse the same job id when it is handed over again.
 """
 
 from __future__ import annotations
@@ -63,7 +67,6 @@ async def run_job(
             key=key,
             tenant_id=UUID(tenant_id),
             payload=payload,
-            attempt=ctx["job_try"],
             queue=ctx["queue"],
             policy=ctx["policy"],
         )
@@ -72,11 +75,11 @@ async def run_job(
 
 
 async def relay(ctx: dict[str, Any]) -> None:
-    await relay_outbox(ctx["queue"])
+    await relay_outbox(ctx["queue"], ctx["policy"])
 
 
 async def periodic(ctx: dict[str, Any]) -> None:
-    await enqueue_due(ctx["queue"])
+    await enqueue_due(ctx["queue"], ctx["policy"])
 
 
 def worker_settings(
@@ -134,8 +137,14 @@ def worker_settings(
         "on_shutdown": shutdown,
         "job_timeout": settings.job_timeout_seconds,
         "max_tries": settings.job_max_tries,
-        "keep_result": 3600,
+        "keep_result": 0,
     }
 
 
-__all__ = ["QUEUE_NAME", "ArqQueue", "connect", "run_job", "worker_settings"]
+__all__ = [
+    "QUEUE_NAME",
+    "ArqQueue",
+    "connect",
+    "run_job",
+    "worker_settings",
+]
