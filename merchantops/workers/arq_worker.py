@@ -22,6 +22,7 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Worker, func
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import WatchError
 
 from merchantops.db import close_db, init_db
 from merchantops.log import get_logger
@@ -33,7 +34,9 @@ from merchantops.workers.schedule import enqueue_due
 
 logger = get_logger(__name__)
 QUEUE_NAME = "merchantops:jobs"
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+# redis-py reports a connection lost under WATCH as a WatchError; arq's poll loop only WATCHes
+# on its own, so there a WatchError that escapes means exactly that.
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, WatchError, OSError)
 # While Redis is unreachable the worker tries again after 0.5 s, 1 s, 2 s ... at most 5 s.
 FIRST_WAIT_SECONDS, LONGEST_WAIT_SECONDS = 0.5, 5.0
 
@@ -181,6 +184,28 @@ class ResilientWorker(Worker):
         if self._outage_wait:
             logger.info("worker.redis_back")
             self._outage_wait = 0.0
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        # arq takes a slot (its semaphore and job counter) for a job before asking Redis about
+        # it, and keeps it when Redis fails there: after a few outages it would start no job.
+        for job_id in job_ids:
+            if self.job_counter >= self.max_jobs:
+                return
+            task = self.tasks.get(job_id.decode())
+            try:
+                await super().start_jobs([job_id])
+            except REDIS_DOWN:
+                if self.tasks.get(job_id.decode()) is task:
+                    self.job_counter -= 1
+                    self.sem.release()
+                raise
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        except REDIS_DOWN as error:
+            # stopped while Redis is away: what it did not hear of, the job ledger knows
+            logger.warning("worker.stopped_without_redis", error=repr(error))
 
     def _forget_finished_tasks(self) -> None:
         # arq does this too, but re-raises a task's error, a Redis one included, which ends main()
