@@ -87,9 +87,7 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run the arq worker: background jobs and the schedule (needs REDIS_URL)."""
-    from arq.worker import run_worker
-
-    from merchantops.workers.arq_worker import worker_settings
+    from merchantops.workers.arq_worker import run
 
     settings = load_settings()
     configure_logging(json=settings.is_production)
@@ -99,7 +97,7 @@ def worker() -> None:
             err=True,
         )
         raise typer.Exit(2)
-    run_worker(worker_settings(settings))
+    run(settings)
 
 
 @app.command("migrate")

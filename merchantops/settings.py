@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     job_max_tries: int = Field(default=5, ge=1, le=25)
     job_retry_base_seconds: float = Field(default=2.0, ge=0.0, le=3600)
     job_timeout_seconds: int = Field(default=60, ge=1, le=3600)
+    job_lease_seconds: float = Field(default=60.0, gt=0.0, le=86_400)
     outbox_poll_seconds: float = Field(default=1.0, gt=0.0, le=60)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0.0, le=60)
     webhook_allow_private_targets: bool | None = None

@@ -2,23 +2,29 @@
 
 Database tests take the `db` fixture and run once on SQLite and once on PostgreSQL
 (127.0.0.1:5432, or TEST_POSTGRES_URL). Without a reachable PostgreSQL the PostgreSQL runs are
-skipped, except under CI=true, where they fail.
+skipped, except under CI=true, where they fail. Tests on the shared Redis (127.0.0.1:6379, or
+TEST_REDIS_URL) take `redis_db_url`: a database number this run has claimed, so two runs on one
+machine never share one; the same skip-or-fail rule applies.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 import pytest
+from redis import Redis
+from redis.exceptions import RedisError
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
@@ -29,6 +35,7 @@ from merchantops.workers.embedding import Background, in_process
 from merchantops.workers.inprocess import InProcessQueue
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 T = TypeVar("T")
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 
@@ -71,16 +78,78 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def postgres_url() -> Iterator[str]:
     problem = _postgres_available()
     if problem is not None:
-        message = f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {problem}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        _unreachable(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {problem}")
     name = f"merchantops_test_{uuid.uuid4().hex[:12]}"
     _run(_postgres_admin(f'CREATE DATABASE "{name}"'))
     url = f"{_postgres_base()}/{name}"
     _run(migrate_db(url))
     yield url
     _run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _unreachable(message: str) -> NoReturn:
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+# A claim lives in database 0 of the shared Redis as `<prefix><n> = <run token>`; it expires
+# unless refreshed, so a run that was killed frees its database within CLAIM_SECONDS.
+CLAIM_PREFIX = "merchantops:test-run:db:"
+CLAIM_SECONDS = 120
+_IF_MINE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call"
+_RELEASE = _IF_MINE + "('del', KEYS[1]) end"
+_REFRESH = _IF_MINE + "('expire', KEYS[1], ARGV[2]) end"
+
+
+def _with_db(url: str, number: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+@pytest.fixture(scope="session")
+def redis_db_url() -> Iterator[str]:
+    """A database (1-15) of the shared test Redis that this run alone uses, emptied first."""
+    admin = Redis.from_url(_with_db(REDIS_SERVER_URL, 0), socket_connect_timeout=1)
+    token = uuid.uuid4().hex
+    try:
+        claimed = next(
+            (
+                number
+                for number in range(1, 16)
+                if admin.set(f"{CLAIM_PREFIX}{number}", token, nx=True, ex=CLAIM_SECONDS)
+            ),
+            None,
+        )
+    except (RedisError, OSError) as error:
+        admin.close()
+        _unreachable(f"Redis is not reachable at {REDIS_SERVER_URL}: {error!r}")
+    if claimed is None:
+        admin.close()
+        pytest.fail(f"every database of {REDIS_SERVER_URL} is claimed by another test run")
+    key = f"{CLAIM_PREFIX}{claimed}"
+    stop = threading.Event()
+
+    def refresh() -> None:
+        while not stop.wait(CLAIM_SECONDS / 4):
+            try:
+                admin.eval(_REFRESH, 1, key, token, str(CLAIM_SECONDS))
+            except (RedisError, OSError):
+                continue  # the next refresh tries again, well before the claim expires
+
+    refresher = threading.Thread(target=refresh, name="redis-claim", daemon=True)
+    refresher.start()
+    url = _with_db(REDIS_SERVER_URL, claimed)
+    mine = Redis.from_url(url, socket_connect_timeout=1)
+    mine.flushdb()
+    mine.close()
+    try:
+        yield url
+    finally:
+        stop.set()
+        refresher.join()
+        admin.eval(_RELEASE, 1, key, token)
+        admin.close()
 
 
 async def _truncate_all() -> None:

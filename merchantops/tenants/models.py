@@ -258,13 +258,17 @@ class JobRecord(TenantModel):
     progress_done = fields.IntField(default=0)
     progress_total = fields.IntField(null=True)
     last_error = fields.TextField(null=True)
+    lease_until = fields.DatetimeField(
+        null=True,
+        description="Until when the queue is trusted with an unfinished job (empty: due now)",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "job_record"
         unique_together = (("tenant", "key"),)
-        indexes = (("tenant_id", "status"),)
+        indexes = (("tenant_id", "status"), ("status", "lease_until"))
 
 
 __all__ = [

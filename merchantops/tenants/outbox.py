@@ -1,10 +1,13 @@
 """The transactional outbox: events leave the database only through here.
 
 A service calls `emit` inside the transaction of its state change, so the change and its event
-commit together or not at all. A relay (in `workers/`) later hands pending events to the job
-queue under the idempotency key `event:<id>`; if the hand-over fails, the event stays pending
-and the next pass retries it, and if it succeeded but was not marked, the queue refuses the
-duplicate key. No crash and no queue outage loses an event or delivers it twice.
+commit together or not at all. A relay (in `workers/`) later turns each pending event into the
+job `event:<id>` of the job ledger (`tenants.jobs`) and hands it to the queue; if the hand-over
+fails, the event stays pending and the next pass retries it, and if it succeeded but was not
+marked, the queue refuses the duplicate key. From then on the ledger owes the event's work until
+its job has succeeded, so a queue that loses what it held (Redis restarted without persistence)
+loses no event: the sweep hands the job over again. No crash and no queue outage loses an event
+or has its effect twice.
 """
 
 from __future__ import annotations

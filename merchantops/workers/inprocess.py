@@ -17,7 +17,10 @@ logger = get_logger(__name__)
 
 
 class InProcessQueue:
-    """Runs each queued job as an asyncio task, retrying with the policy's backoff."""
+    """Runs each queued job as an asyncio task, retrying with the policy's backoff.
+
+    What it held dies with the process; the job ledger owes it, and a restarted process's relay
+    hands it over again once its lease has run out."""
 
     def __init__(self, registry: Mapping[str, JobFunction], policy: RetryPolicy) -> None:
         self.registry = registry
@@ -39,7 +42,6 @@ class InProcessQueue:
     async def _run(
         self, name: str, key: str, tenant_id: UUID, payload: dict[str, Any], run: int
     ) -> None:
-        attempt = 1
         try:
             while True:
                 try:
@@ -49,15 +51,14 @@ class InProcessQueue:
                         key=key,
                         tenant_id=tenant_id,
                         payload=payload,
-                        attempt=attempt,
                         queue=self,
                         policy=self.policy,
                     )
                     return
                 except RetryLater as later:
                     await asyncio.sleep(later.defer_seconds)
-                    attempt += 1
         except Exception:
+            # the job's lease runs out and the relay's sweep hands it over again
             logger.exception("job.crashed", job=name, key=key)
         finally:
             self._pending.discard((key, run))
@@ -74,7 +75,8 @@ class InProcessQueue:
 
 
 class InProcessRunner:
-    """The queue plus the schedule: relays the outbox every `poll_seconds`, periodic jobs."""
+    """The queue plus the schedule: relays the outbox and sweeps overdue jobs every
+    `poll_seconds`, submits periodic jobs every minute."""
 
     SCHEDULE_SECONDS = 60.0
 
@@ -91,13 +93,13 @@ class InProcessRunner:
         scheduled = -self.SCHEDULE_SECONDS
         while True:
             try:
-                await relay_outbox(self.queue)
+                await relay_outbox(self.queue, self.queue.policy)
             except Exception:
                 logger.exception("outbox.relay_crashed")
             if loop.time() - scheduled >= self.SCHEDULE_SECONDS:
                 scheduled = loop.time()
                 try:
-                    await enqueue_due(self.queue)
+                    await enqueue_due(self.queue, self.queue.policy)
                 except Exception:
                     logger.exception("schedule.crashed")
             await asyncio.sleep(self.poll_seconds)

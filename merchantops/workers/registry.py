@@ -52,7 +52,10 @@ def shared_engine() -> DurableEngine:
 
 def retry_policy(settings: Settings) -> RetryPolicy:
     return RetryPolicy(
-        max_tries=settings.job_max_tries, base_seconds=settings.job_retry_base_seconds
+        max_tries=settings.job_max_tries,
+        base_seconds=settings.job_retry_base_seconds,
+        lease_seconds=settings.job_lease_seconds,
+        timeout_seconds=settings.job_timeout_seconds,
     )
 
 

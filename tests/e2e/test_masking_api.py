@@ -164,9 +164,9 @@ async def test_a_masked_field_stays_masked_through_graphql_an_export_and_a_webho
         asked = (await gql.execute(EXPORT, token=stock, tenant="acme"))["data"]
         request = asked["requestDataExport"]["approvalRequest"]
         approved = await gql.execute(APPROVE, {"id": request["id"]}, token=officer, tenant="acme")
-        await relay_outbox(jobs)
+        await relay_outbox(jobs, jobs.policy)
         await jobs.drain()
-        await relay_outbox(jobs)
+        await relay_outbox(jobs, jobs.policy)
         await jobs.drain()
     exported = await gql.execute(EXPORTS, token=stock, tenant="acme")
     officer_view = await gql.execute(EXPORTS, token=officer, tenant="acme")

@@ -40,7 +40,7 @@ async def test_subscription_delivery_log_and_job_status(
             "data"
         ]["createWebhookSubscription"]
         await gql.execute(DEPARTMENT, token=token, tenant="acme")
-        await relay_outbox(jobs)
+        await relay_outbox(jobs, jobs.policy)
         await jobs.drain()
 
     deliveries = await gql.execute(DELIVERIES, token=token, tenant="acme")
@@ -88,7 +88,7 @@ async def test_dead_job_is_listed_and_replayed_through_graphql(
     with receiver([500] * settings.job_max_tries) as hook:
         await gql.execute(SUBSCRIBE, {"url": hook.url}, token=token, tenant="acme")
         await gql.execute(DEPARTMENT, token=token, tenant="acme")
-        await relay_outbox(jobs)
+        await relay_outbox(jobs, jobs.policy)
         await jobs.drain()
         dead = await gql.execute(
             "{ jobs(status: DEAD) { edges { node { id name lastError } } } }",

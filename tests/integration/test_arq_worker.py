@@ -20,26 +20,21 @@ from merchantops.tenants import org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import AuditEntry, JobRecord, JobStatus, OutboxEvent
 from merchantops.workers.arq_worker import ArqQueue, connect, worker_settings
+from merchantops.workers.registry import retry_policy
 from merchantops.workers.relay import relay_outbox
 from tests.conftest import make_settings
 from tests.factories import make_shop, principal
 from tests.support.receiver import receiver
 from tests.support.slow_worker import SLOW_JOB
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    try:
-        pool = await create_pool(RedisSettings.from_dsn(REDIS_URL), retry=0)
-    except OSError as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}: {error!r}")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+async def redis_url(redis_db_url: str) -> AsyncIterator[str]:
+    pool = await create_pool(RedisSettings.from_dsn(redis_db_url), retry=0)
     await pool.flushdb()
-    yield REDIS_URL
+    yield redis_db_url
     await pool.flushdb()
     await pool.aclose()
 
@@ -81,6 +76,7 @@ async def test_events_wait_out_a_redis_outage_and_are_delivered_once(
     # given: a subscriber and an event, while Redis is unreachable
     shop = await make_shop("acme")
     arq_settings = make_settings(pg_db, redis_url=redis_url)
+    policy = retry_policy(arq_settings)
     unreachable = ArqQueue(ArqRedis(host="127.0.0.1", port=1))
     with receiver() as hook:
         with tenant_scope(shop.tenant.id):
@@ -88,10 +84,10 @@ async def test_events_wait_out_a_redis_outage_and_are_delivered_once(
             await org.create_department(await principal(shop), "b2b", "B2B")
 
         # when
-        assert await relay_outbox(unreachable) == 0
+        assert await relay_outbox(unreachable, policy) == 0
         await unreachable.close()
         assert await OutboxEvent.unscoped().filter(dispatched_at__isnull=True).count() == 1
-        assert await relay_outbox(queue) == 1
+        assert await relay_outbox(queue, policy) == 1
         await _burst(arq_settings)
         await _burst(arq_settings)
 

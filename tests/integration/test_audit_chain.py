@@ -17,6 +17,7 @@ from merchantops.cli import app
 from merchantops.tenants import audit, org
 from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.errors import AlreadyExists
+from merchantops.tenants.jobs import RetryPolicy
 from merchantops.tenants.models import AuditEntry
 from merchantops.workers import schedule
 from tests.factories import Shop, make_shop, principal
@@ -196,7 +197,7 @@ async def test_entries_left_unchained_by_a_dead_process_are_sealed_by_the_schedu
             )
 
         # when
-        await schedule.enqueue_due(RecordingQueue())
+        await schedule.enqueue_due(RecordingQueue(), RetryPolicy())
 
         # then
         assert await AuditEntry.filter(seq__isnull=True).count() == 0

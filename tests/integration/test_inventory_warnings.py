@@ -49,7 +49,7 @@ async def test_an_allocation_taking_stock_under_safety_raises_one_alert(
     sku, site = await _stocked()
 
     await stock.allocate(sku.id, site.warehouse.id, 6, "order-1")
-    await relay_outbox(jobs)
+    await relay_outbox(jobs, jobs.policy)
     await jobs.drain()
 
     assert await _alerts() == [("stock-below-safety:SKU-1", 1)]
@@ -61,15 +61,15 @@ async def test_an_allocation_taking_stock_under_safety_raises_one_alert(
 @pytest.mark.usefixtures("shop")
 async def test_the_periodic_check_alerts_on_stock_under_safety(jobs: InProcessQueue) -> None:
     sku, _ = await _stocked()
-    await relay_outbox(jobs)
+    await relay_outbox(jobs, jobs.policy)
     await jobs.drain()
     # stock lost without an event (for instance before the policy existed)
     await StockLevel.filter(sku_id=sku.id).update(on_hand=3)
     assert await _alerts() == []
 
-    await enqueue_due(jobs)
+    await enqueue_due(jobs, jobs.policy)
     await jobs.drain()
-    await relay_outbox(jobs)
+    await relay_outbox(jobs, jobs.policy)
     await jobs.drain()
 
     assert await _alerts("stock-below-safety") == [("stock-below-safety:SKU-1", 1)]

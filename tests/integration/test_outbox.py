@@ -87,12 +87,12 @@ async def test_queue_outage_loses_nothing_and_recovery_delivers_exactly_once(
         await _create_department(shop)
 
         # when: the relay runs while the queue is down
-        handed_while_down = await relay_outbox(queue)
+        handed_while_down = await relay_outbox(queue, jobs.policy)
         [stuck] = await _pending()
         # and again once it is back, twice for good measure
         queue.down = False
-        handed_after = await relay_outbox(queue)
-        await relay_outbox(queue)
+        handed_after = await relay_outbox(queue, jobs.policy)
+        await relay_outbox(queue, jobs.policy)
         await jobs.drain()
 
     # then
@@ -118,12 +118,12 @@ async def test_crash_between_enqueue_and_marking_still_delivers_once(
 
         monkeypatch.setattr(outbox, "mark_dispatched", crash)
         with pytest.raises(RuntimeError):
-            await relay_outbox(jobs)
+            await relay_outbox(jobs, jobs.policy)
         await jobs.drain()
         monkeypatch.setattr(outbox, "mark_dispatched", real_mark)
 
         # the restarted relay hands the same event over again
-        assert await relay_outbox(jobs) == 1
+        assert await relay_outbox(jobs, jobs.policy) == 1
         await jobs.drain()
 
     assert len(hook.received) == 1

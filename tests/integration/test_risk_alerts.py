@@ -52,7 +52,7 @@ async def test_matching_events_raise_one_alert_per_key_and_count_occurrences(
     await _stock_event(shop, "SKU-1", 5)
     await _stock_event(shop, "SKU-2", 1)
     await _stock_event(shop, "SKU-3", 0)  # at safety level: no alert
-    await relay_outbox(jobs)
+    await relay_outbox(jobs, jobs.policy)
     await jobs.drain()
 
     alerts = await _alerts(shop)
@@ -79,7 +79,7 @@ async def test_reprocessing_an_event_raises_nothing_twice() -> None:
 async def test_a_resolved_alert_is_reopened_as_a_new_one(jobs: InProcessQueue) -> None:
     shop = await _shop_with_templates()
     await _stock_event(shop, "SKU-1", 3)
-    await relay_outbox(jobs)
+    await relay_outbox(jobs, jobs.policy)
     await jobs.drain()
     [first] = await _alerts(shop)
 
@@ -89,7 +89,7 @@ async def test_a_resolved_alert_is_reopened_as_a_new_one(jobs: InProcessQueue) -
         with pytest.raises(InvalidInput):
             await risk.set_status(first.id, AlertStatus.ACKNOWLEDGED)
     await _stock_event(shop, "SKU-1", 2)
-    await relay_outbox(jobs)
+    await relay_outbox(jobs, jobs.policy)
     await jobs.drain()
 
     statuses = [(a.status, a.occurrences) for a in await _alerts(shop)]
@@ -101,7 +101,7 @@ async def test_one_tenants_rules_raise_nothing_for_another(jobs: InProcessQueue)
     without: Any = await make_shop("globex")
 
     await _stock_event(without, "SKU-1", 9)
-    await relay_outbox(jobs)
+    await relay_outbox(jobs, jobs.policy)
     await jobs.drain()
 
     assert await _alerts(without) == []

@@ -50,7 +50,7 @@ async def test_receiver_verifies_the_signature_of_a_delivered_event(
 
         # when: a department is created and the outbox relayed
         await _department_created(shop)
-        assert await relay_outbox(jobs) >= 1
+        assert await relay_outbox(jobs, jobs.policy) >= 1
         await jobs.drain()
 
     # then
@@ -71,7 +71,7 @@ async def test_receiver_failing_three_times_gets_the_event_again_each_time(
     with receiver([500, 502, 503]) as hook:
         await _subscribe(shop, hook.url)
         await _department_created(shop)
-        await relay_outbox(jobs)
+        await relay_outbox(jobs, jobs.policy)
         await jobs.drain()
 
     assert len(hook.received) == 4
@@ -88,7 +88,7 @@ async def test_client_error_is_not_retried(db: str, jobs: InProcessQueue) -> Non
     with receiver([410]) as hook:
         await _subscribe(shop, hook.url)
         await _department_created(shop)
-        await relay_outbox(jobs)
+        await relay_outbox(jobs, jobs.policy)
         await jobs.drain()
 
     assert len(hook.received) == 1
@@ -104,7 +104,7 @@ async def test_delivery_that_never_succeeds_ends_dead_and_can_be_replayed(
     with receiver([500] * settings.job_max_tries) as hook:
         await _subscribe(shop, hook.url)
         await _department_created(shop)
-        await relay_outbox(jobs)
+        await relay_outbox(jobs, jobs.policy)
         await jobs.drain()
 
         # then: dead, in the dead-letter list
@@ -117,7 +117,7 @@ async def test_delivery_that_never_succeeds_ends_dead_and_can_be_replayed(
 
         # when: an admin replays it, the receiver now healthy
         with tenant_scope(shop.tenant.id):
-            await job_service.replay(dead.id, jobs)
+            await job_service.replay(dead.id, jobs, jobs.policy)
         await jobs.drain()
 
     [delivery] = await _deliveries(shop)
@@ -133,7 +133,7 @@ async def test_timeouts_are_retried(db: str, settings: Settings) -> None:
     with receiver([1.0]) as hook:
         await _subscribe(shop, hook.url)
         await _department_created(shop)
-        await relay_outbox(queue)
+        await relay_outbox(queue, queue.policy)
         await queue.drain()
 
     [delivery] = await _deliveries(shop)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from arq.worker import run_worker
 from tortoise.transactions import in_transaction
 
 from merchantops.settings import Settings
 from merchantops.tenants import audit
 from merchantops.tenants.jobs import JobContext
-from merchantops.workers.arq_worker import worker_settings
+from merchantops.workers.arq_worker import run
 
 SLOW_JOB = "slow_effect"
 
@@ -29,7 +28,7 @@ async def slow_effect(ctx: JobContext, payload: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    run_worker(worker_settings(Settings(), extra_jobs={SLOW_JOB: slow_effect}))
+    run(Settings(), extra_jobs={SLOW_JOB: slow_effect})
 
 
 if __name__ == "__main__":

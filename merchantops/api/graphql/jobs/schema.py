@@ -13,6 +13,7 @@ from merchantops.api.graphql.core.pagination import paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants import jobs, models
 from merchantops.tenants.errors import GovernanceError
+from merchantops.workers.registry import retry_policy
 
 # The domain's own enum, exposed as it is: one list of values to keep.
 JobStatus = models.JobStatus
@@ -92,7 +93,11 @@ class JobMutation:
     )
     async def replay_job(self, info: Info, input: ReplayJobInput) -> JobPayload:
         try:
-            record = await jobs.replay(decode_id(input.id, "Job"), info.context.require_queue())
+            record = await jobs.replay(
+                decode_id(input.id, "Job"),
+                info.context.require_queue(),
+                retry_policy(info.context.settings),
+            )
         except GovernanceError as error:
             return JobPayload(errors=user_errors(error))
         return JobPayload(job=JobNode.from_model(record))

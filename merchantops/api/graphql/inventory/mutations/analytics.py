@@ -15,6 +15,7 @@ from merchantops.domain.inventory.analytics import DEFAULT_PERIOD_DAYS
 from merchantops.domain.inventory.jobs import ANALYTICS
 from merchantops.tenants import jobs
 from merchantops.tenants.errors import GovernanceError, InvalidInput
+from merchantops.workers.registry import retry_policy
 
 WRITE = TenantPermission("inventory", "write")
 
@@ -78,10 +79,9 @@ class AnalyticsMutation:
         tenant_id = info.context.principal.tenant_id
         assert tenant_id is not None
         key, payload = f"{ANALYTICS}:{tenant_id}:{uuid4()}", {"period_days": days}
+        queue, policy = info.context.require_queue(), retry_policy(info.context.settings)
+        await jobs.submit(queue, policy, ANALYTICS, key=key, tenant_id=tenant_id, payload=payload)
         record = await jobs.prepare(ANALYTICS, key, tenant_id, payload)
-        await info.context.require_queue().enqueue(
-            ANALYTICS, key=key, tenant_id=tenant_id, payload=payload
-        )
         return JobStartedPayload(job=JobNode.from_model(record))
 
 
