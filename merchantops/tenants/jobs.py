@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
+from merchantops.dbengine.request import own_connection
 from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.errors import InvalidInput, NotFound
 from merchantops.tenants.models import JobRecord, JobStatus
@@ -93,7 +94,34 @@ async def execute(
     queue: JobQueue,
     policy: RetryPolicy,
 ) -> JobStatus:
-    """Run one attempt of a job; raises `RetryLater` when the queue should try again."""
+    """Run one attempt of a job; raises `RetryLater` when the queue should try again.
+
+    Run in-process, the job's task inherited the context of whatever queued it: it takes its
+    own database connections rather than the request's (`dbengine.request.own_connection`)."""
+    with own_connection():
+        return await _execute(
+            registry,
+            name,
+            key=key,
+            tenant_id=tenant_id,
+            payload=payload,
+            attempt=attempt,
+            queue=queue,
+            policy=policy,
+        )
+
+
+async def _execute(
+    registry: Mapping[str, JobFunction],
+    name: str,
+    *,
+    key: str,
+    tenant_id: UUID,
+    payload: dict[str, Any],
+    attempt: int,
+    queue: JobQueue,
+    policy: RetryPolicy,
+) -> JobStatus:
     function = registry.get(name)
     if function is None:
         raise LookupError(f"no job named {name!r}")
