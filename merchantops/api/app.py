@@ -34,7 +34,7 @@ from merchantops.api.guards import Liveness, RequestGuard, error_response
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.api.throttle import Buckets, buckets_for
 from merchantops.db import close_db, init_db, ping_db
-from merchantops.dbengine.request import request_connection
+from merchantops.dbengine.request import release_request_connection, request_connection
 from merchantops.log import get_logger
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.settings import Settings
@@ -105,6 +105,8 @@ class _GraphQL(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        # execution is over: the connection goes back before the answer is encoded and sent
+        await release_request_connection()
         if result.errors:
             result.errors = mask_unexpected(result.errors)
         return await super().process_result(request, result)

@@ -5,8 +5,9 @@ binds, through tortoise's connection contextvar, a `RequestClient` for "default"
 queryset, `PreparedSelect`, `in_transaction()` and raw `acquire_connection()` of the request
 finds it as tortoise finds a transaction's client. It takes one connection from the pool on its
 first statement, runs all the request's statements on it and gives it back when the request
-ends (even when the request is cancelled): one pool acquire per request instead of one per
-statement. Later, row-level security sets the tenant on that connection once per request.
+ends (even when the request is cancelled), or earlier, as soon as GraphQL execution is over
+(`release_request_connection()`): one pool acquire per request instead of one per statement.
+Later, row-level security sets the tenant on that connection once per request.
 
 - Statements of the request's concurrent tasks (resolvers, DataLoader batches) take turns on a
   lock of the client: asyncpg runs one statement at a time on a connection.
@@ -287,6 +288,15 @@ async def request_connection(name: str = "default") -> AsyncIterator[RequestClie
             handler.reset(token)
 
 
+async def release_request_connection(name: str = "default") -> None:
+    """Give the request's connection back before the request ends, once it has run its last
+    statement (the GraphQL endpoint: when execution is over, before the answer is encoded and
+    sent). Statements after that take their own connections, as after the request."""
+    request = current_request_client(name)
+    if request is not None and not request.ended:
+        await finish(request.end())
+
+
 @contextmanager
 def own_connection(name: str = "default") -> Iterator[None]:
     """Run the block on the pool client when the context was inherited from a request: for
@@ -303,4 +313,10 @@ def own_connection(name: str = "default") -> Iterator[None]:
         handler.reset(token)
 
 
-__all__ = ["RequestClient", "current_request_client", "own_connection", "request_connection"]
+__all__ = [
+    "RequestClient",
+    "current_request_client",
+    "own_connection",
+    "release_request_connection",
+    "request_connection",
+]

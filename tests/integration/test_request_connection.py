@@ -22,6 +22,7 @@ from merchantops.dbengine.request import (
     RequestClient,
     current_request_client,
     own_connection,
+    release_request_connection,
     request_connection,
 )
 from merchantops.prepared import PreparedSelect
@@ -209,6 +210,30 @@ async def test_task_outliving_the_request_uses_connections_of_its_own_afterwards
     assert request_pid in acquires.pids
     assert pid in acquires.pids
     assert _pool().get_idle_size() == _pool().get_size()
+
+
+@pytest.mark.usefixtures("warm_pool")
+async def test_connection_released_early_is_back_in_the_pool_and_later_statements_still_run(
+    acquires: Acquires,
+) -> None:
+    # given
+    acquires.pids.clear()
+    async with request_connection() as bound:
+        await _pid()
+
+        # when
+        await release_request_connection()
+        idle = _pool().get_idle_size()
+        await _pid()
+        async with in_transaction():
+            await _pid()
+
+    # then
+    assert bound is not None
+    assert bound.ended
+    assert bound.acquires == 1
+    assert idle == _pool().get_size()
+    assert len(acquires.pids) == 3
 
 
 @pytest.mark.usefixtures("warm_pool")
