@@ -34,6 +34,7 @@ from merchantops.api.guards import Liveness, RequestGuard, error_response
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.api.throttle import Buckets, buckets_for
 from merchantops.db import close_db, init_db, ping_db
+from merchantops.dbengine.request import release_request_connection, request_connection
 from merchantops.log import get_logger
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.settings import Settings
@@ -104,6 +105,8 @@ class _GraphQL(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        # execution is over: the connection goes back before the answer is encoded and sent
+        await release_request_connection()
         if result.errors:
             result.errors = mask_unexpected(result.errors)
         return await super().process_result(request, result)
@@ -127,7 +130,8 @@ class _GraphQL(GraphQL[Context, None]):
 
 
 class GraphQLEndpoint:
-    """Authenticates the request, then runs GraphQL inside the request's tenant scope.
+    """Authenticates the request, then runs GraphQL inside the request's tenant scope, all of
+    it on one database connection (`dbengine.request`).
 
     A bad token, a tenant the user is not a member of, or a suspended tenant is answered before
     any resolver runs, so such a request can neither read nor change anything.
@@ -150,25 +154,27 @@ class GraphQLEndpoint:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-        try:
-            principal = await self.authenticator.principal(
-                headers.get("authorization"), headers.get("x-tenant")
-            )
-        except GovernanceError as error:
-            status = 401 if isinstance(error, InvalidToken) else 403
-            logger.info("auth.refused", code=error.code, status=status)
-            body = {
-                "data": None,
-                "errors": [{"message": error.message, "extensions": {"code": error.code}}],
-            }
-            await JSONResponse(body, status_code=status)(scope, receive, send)
-            return
-        scope[PRINCIPAL_KEY] = principal
-        with (
-            tenant_scope(principal.tenant_id),
-            actor_scope(principal.actor, current_request_id()),
-        ):
-            await self.graphql(scope, receive, send)
+        # one pool connection for all of the request's statements (dbengine.request)
+        async with request_connection():
+            try:
+                principal = await self.authenticator.principal(
+                    headers.get("authorization"), headers.get("x-tenant")
+                )
+            except GovernanceError as error:
+                status = 401 if isinstance(error, InvalidToken) else 403
+                logger.info("auth.refused", code=error.code, status=status)
+                body = {
+                    "data": None,
+                    "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+                }
+                await JSONResponse(body, status_code=status)(scope, receive, send)
+                return
+            scope[PRINCIPAL_KEY] = principal
+            with (
+                tenant_scope(principal.tenant_id),
+                actor_scope(principal.actor, current_request_id()),
+            ):
+                await self.graphql(scope, receive, send)
 
     def _refuse_transport(self, request: Request) -> Response | None:
         """Methods and content types the endpoint does not take, refused before anything runs."""

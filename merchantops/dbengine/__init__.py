@@ -22,6 +22,10 @@ PostgreSQL connections go back to the pool without asyncpg's reset round trip
 (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`): the application takes no
 advisory locks, keeps no cursors, listens to nothing and sets no session state. asyncpg still
 rolls back a transaction left open, without a round trip when there is none.
+
+A GraphQL request runs all its statements on one pool connection
+(`merchantops.dbengine.request`, which also says what code inside a transaction must not wait
+for).
 """
 
 from __future__ import annotations

@@ -60,7 +60,11 @@ class _TransactionContext(TransactionContextPooled):
                     if exc_type is not TransactionManagementError:
                         await finish(self.client.rollback())
                 else:
-                    await run_before_commit(self.client)
+                    try:
+                        await run_before_commit(self.client)
+                    except BaseException:
+                        await finish(self.client.rollback())
+                        raise
                     await finish(self.client.commit())
                     note_commit()
                     committed = True

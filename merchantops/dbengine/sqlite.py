@@ -54,7 +54,11 @@ class _TransactionContext(SqliteTransactionContext):
                     if exc_type is not TransactionManagementError:
                         await finish(self.connection.rollback())
                 else:
-                    await run_before_commit(self.connection)
+                    try:
+                        await run_before_commit(self.connection)
+                    except BaseException:
+                        await finish(self.connection.rollback())
+                        raise
                     await finish(self.connection.commit())
                     note_commit()
                     committed = True

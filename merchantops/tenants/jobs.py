@@ -28,6 +28,7 @@ from uuid import UUID
 
 from tortoise.expressions import Q
 
+from merchantops.dbengine.request import own_connection
 from merchantops.log import get_logger
 from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.errors import InvalidInput, NotFound
@@ -215,7 +216,32 @@ async def execute(
     queue: JobQueue,
     policy: RetryPolicy,
 ) -> JobStatus:
-    """Run the job's next try; raises `RetryLater` when the queue should try again."""
+    """Run the job's next try; raises `RetryLater` when the queue should try again.
+
+    Run in-process, the job's task inherited the context of whatever queued it: it takes its
+    own database connections rather than the request's (`dbengine.request.own_connection`)."""
+    with own_connection():
+        return await _execute(
+            registry,
+            name,
+            key=key,
+            tenant_id=tenant_id,
+            payload=payload,
+            queue=queue,
+            policy=policy,
+        )
+
+
+async def _execute(
+    registry: Mapping[str, JobFunction],
+    name: str,
+    *,
+    key: str,
+    tenant_id: UUID,
+    payload: dict[str, Any],
+    queue: JobQueue,
+    policy: RetryPolicy,
+) -> JobStatus:
     function = registry.get(name)
     if function is None:
         raise LookupError(f"no job named {name!r}")

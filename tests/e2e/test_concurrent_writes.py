@@ -7,6 +7,10 @@ import asyncio
 import base64
 from typing import Any
 
+import pytest
+from tortoise.transactions import in_transaction
+
+from merchantops.dbengine import before_commit
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import AuditEntry, TenantCounter
 from tests.conftest import GraphQLClient
@@ -86,3 +90,23 @@ async def test_twenty_receipts_allocations_and_orders_at_once_all_succeed_and_ch
         assert seqs == list(range(1, len(seqs) + 1))
         assert chain["data"]["auditChain"]["entries"] == len(seqs) >= 50
         assert (await TenantCounter.get(name="purchase_order")).value == 10
+
+
+async def test_a_failing_before_commit_step_rolls_the_whole_transaction_back(db: str) -> None:
+    shop = await make_shop("acme")
+
+    async def refuse() -> None:
+        raise RuntimeError("sealing failed")
+
+    async def write_then_refuse() -> None:
+        async with in_transaction():
+            await TenantCounter.create(name="probe", value=1)
+            await before_commit("probe", refuse)
+
+    with tenant_scope(shop.tenant.id):
+        before = await TenantCounter.all().count()
+        with pytest.raises(RuntimeError, match="sealing failed"):
+            await write_then_refuse()
+        assert await TenantCounter.all().count() == before
+        await TenantCounter.create(name="after", value=1)  # the connection is usable again
+        assert await TenantCounter.filter(name="after").count() == 1
