@@ -21,6 +21,7 @@ from merchantops.api.graphql.core.checks import QueryChecks
 from merchantops.api.graphql.core.conflicts import retry_every_mutation
 from merchantops.api.graphql.core.errors import is_expected, with_code
 from merchantops.api.graphql.core.execution import CompiledExecutor
+from merchantops.api.graphql.core.inputs import check_inputs
 from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.core.permissions import RecordRefusals
 from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
@@ -133,7 +134,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    return MerchantOpsSchema(
+    schema = MerchantOpsSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
@@ -143,6 +144,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             disable_field_suggestions=settings.is_production,
         ),
     )
+    check_inputs(schema._schema)
+    return schema
 
 
 __all__ = ["build_schema", "mask_unexpected"]

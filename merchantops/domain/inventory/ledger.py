@@ -24,7 +24,9 @@ from merchantops.domain.inventory.models import (
     Zone,
 )
 from merchantops.tenants.context import current_actor
-from merchantops.tenants.errors import GovernanceError
+from merchantops.tenants.errors import GovernanceError, InvalidInput
+
+MAX_UNITS = 2_147_483_647  # what a level's 32-bit quantity columns hold
 
 
 class InsufficientStock(GovernanceError):
@@ -40,7 +42,10 @@ async def apply(
     reference: str = "",
     allocation_id: UUID | None = None,
 ) -> StockMovement:
-    """Change `level` by the deltas and record the movement; `InsufficientStock` if it can't."""
+    """Change `level` by the deltas and record the movement; `InsufficientStock` if it can't,
+    `InvalidInput` if the level would pass what its column holds."""
+    if level.on_hand + on_hand > MAX_UNITS:
+        raise InvalidInput(f"A lot holds at most {MAX_UNITS} units in one zone.", field="quantity")
     changed = (
         await StockLevel.filter(
             id=level.id,
@@ -48,6 +53,7 @@ async def apply(
             allocated__gte=-allocated,
         )
         .filter(on_hand__gte=F("allocated") + (allocated - on_hand))
+        .filter(on_hand__lte=MAX_UNITS - max(on_hand, 0))
         .update(on_hand=F("on_hand") + on_hand, allocated=F("allocated") + allocated)
     )
     if not changed:

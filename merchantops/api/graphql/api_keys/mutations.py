@@ -8,6 +8,7 @@ from merchantops.api.graphql.api_keys.types import ApiKeyNode
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants import api_keys
 from merchantops.tenants.errors import GovernanceError
@@ -18,7 +19,9 @@ WRITE = TenantPermission("api_key", "write")
 @strawberry.input
 class CreateApiKeyInput:
     name: str
-    role: str = strawberry.field(description="Slug of the role the key acts as.")
+    role: str = strawberry.field(
+        description="Slug of the role the key acts as.", metadata=limit(max_length=63)
+    )
     scopes: list[str] = strawberry.field(description="object:action entries, e.g. order:read.")
     expires_at: datetime | None = None
 

@@ -7,6 +7,7 @@ from merchantops.api.graphql.approvals.types import ApprovalRequestNode, Approva
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.pagination import paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.governance import approvals, models
@@ -17,7 +18,7 @@ from merchantops.tenants.templates import OWNER
 @strawberry.input
 class DecideApprovalInput:
     id: strawberry.ID
-    comment: str = ""
+    comment: str = strawberry.field(default="", metadata=limit(max_length=500))
 
 
 @strawberry.type

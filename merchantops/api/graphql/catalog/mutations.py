@@ -9,6 +9,7 @@ from merchantops.api.graphql.catalog.types import LifecycleStage, ProductNode, S
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.catalog import service
 from merchantops.tenants.errors import GovernanceError
@@ -31,7 +32,7 @@ class SkuInput:
 class CreateProductInput:
     name: str
     category: str = ""
-    description: str = ""
+    description: str = strawberry.field(default="", metadata=limit(max_length=5000))
     contact_name: str = ""
     contact_email: str = ""
     skus: list[SkuInput] = strawberry.field(default_factory=list)
@@ -42,7 +43,7 @@ class UpdateProductInput:
     id: strawberry.ID
     name: str | None = None
     category: str | None = None
-    description: str | None = None
+    description: str | None = strawberry.field(default=None, metadata=limit(max_length=5000))
     contact_name: str | None = None
     contact_email: str | None = None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import asyncpg
 import strawberry
 from graphql import GraphQLError
 
@@ -45,12 +46,28 @@ def user_errors(error: GovernanceError) -> list[UserError]:
     return [UserError(field=error.field, code=error.code, message=error.message)]
 
 
+def value_refused_by_database(error: BaseException | None) -> bool:
+    """The database refused a value itself (too long for its column, out of its numeric range,
+    a character it cannot store). Values are checked where they enter (`core/inputs.py`); this
+    is the backstop for a limit declared too loosely there: the client's mistake, not a bug."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, asyncpg.exceptions.DataError | OverflowError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def is_expected(error: GraphQLError) -> bool:
     """Errors the client may see as they are: GraphQL's own, `ApiError`s, and the domain's
     refusals (`GovernanceError`: a stable code and a message written for clients) when they
-    stop a field rather than travel in a mutation payload."""
+    stop a field rather than travel in a mutation payload; values the database refused."""
     original = error.original_error
-    return original is None or isinstance(original, ApiError | GraphQLError | GovernanceError)
+    return (
+        original is None
+        or isinstance(original, ApiError | GraphQLError | GovernanceError)
+        or value_refused_by_database(original)
+    )
 
 
 def with_code(error: GraphQLError) -> GraphQLError:
@@ -61,6 +78,9 @@ def with_code(error: GraphQLError) -> GraphQLError:
             "code": original.code,
             **({"field": original.field} if original.field else {}),
         }
+    elif value_refused_by_database(original) and "code" not in (error.extensions or {}):
+        error.message = "A value is too long, too large or holds a character it cannot store."
+        error.extensions = {"code": "INVALID_INPUT"}
     return error
 
 
@@ -75,5 +95,6 @@ __all__ = [
     "is_expected",
     "unexpected",
     "user_errors",
+    "value_refused_by_database",
     "with_code",
 ]

@@ -6,6 +6,7 @@ import strawberry
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import PLATFORM_ADMIN, PUBLIC, requires
 from merchantops.api.graphql.identity.types import AuthSession, TenantNode, TenantStatus, UserNode
 from merchantops.domain import onboarding
@@ -17,7 +18,7 @@ from merchantops.tenants.errors import GovernanceError
 @strawberry.input
 class LoginInput:
     email: str
-    password: str
+    password: str = strawberry.field(metadata=limit(max_length=1000))
 
 
 @strawberry.input
@@ -28,7 +29,7 @@ class RefreshTokenInput:
 @strawberry.input
 class AcceptInvitationInput:
     token: str
-    password: str
+    password: str = strawberry.field(metadata=limit(max_length=1000))
     full_name: str = ""
 
 

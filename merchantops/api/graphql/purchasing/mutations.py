@@ -11,6 +11,7 @@ from merchantops.api.graphql.approvals.types import ApprovalRequestNode
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.purchasing.types import PurchaseOrderNode
 from merchantops.domain.governance.approvals import Actor
@@ -36,9 +37,9 @@ class CreatePurchaseOrderInput:
     lines: list[PurchaseOrderLineInput]
     currency: str = "USD"
     delivery_date: date | None = None
-    quality_standard: str = ""
+    quality_standard: str = strawberry.field(default="", metadata=limit(max_length=500))
     payment_terms: str = ""
-    penalty_terms: str = ""
+    penalty_terms: str = strawberry.field(default="", metadata=limit(max_length=500))
 
 
 @strawberry.input
@@ -63,7 +64,7 @@ class ReceiptLineInput:
 class ReceivePurchaseOrderInput:
     id: strawberry.ID
     lines: list[ReceiptLineInput]
-    note: str = ""
+    note: str = strawberry.field(default="", metadata=limit(max_length=500))
 
 
 @strawberry.type

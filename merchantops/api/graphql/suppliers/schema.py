@@ -10,6 +10,7 @@ from tortoise.expressions import Q
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.pagination import paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
@@ -88,7 +89,7 @@ class EvaluateSupplierInput:
     price: int
     service: int
     period: str = ""
-    notes: str = ""
+    notes: str = strawberry.field(default="", metadata=limit(max_length=2000))
 
 
 @strawberry.input

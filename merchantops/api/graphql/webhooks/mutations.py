@@ -5,6 +5,7 @@ import strawberry
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.webhooks.types import SubscriptionNode
 from merchantops.domain.webhooks import service
@@ -15,7 +16,7 @@ WRITE = TenantPermission("webhook", "write")
 
 @strawberry.input
 class CreateWebhookSubscriptionInput:
-    url: str
+    url: str = strawberry.field(metadata=limit(max_length=2000))
     event_types: list[str] = strawberry.field(description="See webhookEventTypes; * for all.")
 
 

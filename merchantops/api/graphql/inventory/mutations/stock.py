@@ -6,6 +6,7 @@ import strawberry
 
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.inventory.types import AllocationNode, LotNode, StockLevelNode
 from merchantops.domain.inventory import stock
@@ -20,7 +21,7 @@ class ReceiveStockInput:
     zone_id: strawberry.ID
     quantity: int
     trace_code: str
-    reference: str = ""
+    reference: str = strawberry.field(default="", metadata=limit(max_length=100))
     received_at: datetime | None = None
     expires_on: date | None = None
 
@@ -30,7 +31,7 @@ class AllocateStockInput:
     sku_id: strawberry.ID
     warehouse_id: strawberry.ID
     quantity: int
-    reference: str
+    reference: str = strawberry.field(metadata=limit(max_length=100))
 
 
 @strawberry.input
@@ -43,7 +44,7 @@ class AdjustStockInput:
     lot_id: strawberry.ID
     zone_id: strawberry.ID
     delta: int = strawberry.field(description="Units to add (positive) or remove (negative).")
-    reason: str
+    reason: str = strawberry.field(metadata=limit(max_length=100))
 
 
 @strawberry.input
@@ -52,7 +53,7 @@ class TransferStockInput:
     from_zone_id: strawberry.ID
     to_zone_id: strawberry.ID = strawberry.field(description="In this or another warehouse.")
     quantity: int
-    reference: str = ""
+    reference: str = strawberry.field(default="", metadata=limit(max_length=100))
 
 
 @strawberry.type

@@ -7,6 +7,7 @@ import strawberry
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
+from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.identity.types import MembershipNode
 from merchantops.tenants import org
@@ -30,7 +31,7 @@ class RemoveMemberInput:
 @strawberry.input
 class MemberRoleInput:
     member_id: strawberry.ID
-    role: str = strawberry.field(description="Role slug.")
+    role: str = strawberry.field(description="Role slug.", metadata=limit(max_length=63))
 
 
 @strawberry.input
