@@ -26,7 +26,7 @@ MAX_BODY = 2048
 
 @pytest.fixture
 def settings(db: str) -> Settings:
-    return make_settings(db, max_body_bytes=MAX_BODY, request_timeout_seconds=0.5)
+    return make_settings(db, max_body_bytes=MAX_BODY, request_timeout_seconds=2.0)
 
 
 def refusal(response: httpx.Response) -> tuple[int, str]:
