@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 import asyncpg
 from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
-from tortoise.exceptions import OperationalError
+from tortoise.exceptions import OperationalError, TransactionManagementError
 
 from merchantops.log import get_logger
 
@@ -100,33 +100,32 @@ def _outermost_transaction() -> TransactionalDBClient | None:
     return outermost
 
 
+def _register(attribute: str, key: Hashable, callback: AfterCommit) -> bool:
+    """Attach `callback` to the outermost transaction in context; False when there is none."""
+    transaction = _outermost_transaction()
+    if transaction is None:
+        return False
+    pending: dict[Hashable, AfterCommit] | None = getattr(transaction, attribute, None)
+    if pending is None:
+        pending = {}
+        setattr(transaction, attribute, pending)
+    pending.setdefault(key, callback)
+    return True
+
+
 async def after_commit(key: Hashable, callback: AfterCommit) -> None:
     """Run `callback` when the outermost transaction in context commits (never if it rolls
     back), or now when no transaction is open. One callback per `key` and transaction."""
-    transaction = _outermost_transaction()
-    if transaction is None:
+    if not _register("_after_commit", key, callback):
         await callback()
-        return
-    pending: dict[Hashable, AfterCommit] | None = getattr(transaction, "_after_commit", None)
-    if pending is None:
-        pending = {}
-        transaction._after_commit = pending  # type: ignore[attr-defined]
-    pending.setdefault(key, callback)
 
 
 async def before_commit(key: Hashable, callback: AfterCommit) -> None:
     """Run `callback` in the outermost transaction in context right before it commits (not if
     it rolls back), or now when no transaction is open. One callback per `key` and
     transaction; a callback that raises rolls the transaction back."""
-    transaction = _outermost_transaction()
-    if transaction is None:
+    if not _register("_before_commit", key, callback):
         await callback()
-        return
-    pending: dict[Hashable, AfterCommit] | None = getattr(transaction, "_before_commit", None)
-    if pending is None:
-        pending = {}
-        transaction._before_commit = pending  # type: ignore[attr-defined]
-    pending.setdefault(key, callback)
 
 
 async def run_before_commit(transaction: Any) -> None:
@@ -148,6 +147,26 @@ async def run_after_commit(transaction: Any) -> None:
             await callback()
         except Exception as error:  # what runs after a commit cannot undo it: log, go on
             logger.warning("db.after_commit_failed", key=str(key), error=repr(error))
+
+
+async def settle(transaction: Any, exc_type: type[BaseException] | None) -> bool:
+    """End `transaction` as its block ended: roll back after an error; otherwise run its
+    before-commit steps and commit (rolling back if a step fails). The ROLLBACK or COMMIT
+    finishes even if the caller is cancelled meanwhile. True when it committed."""
+    if transaction._finalized:
+        return False
+    if exc_type is not None:
+        if exc_type is not TransactionManagementError:
+            await finish(transaction.rollback())
+        return False
+    try:
+        await run_before_commit(transaction)
+    except BaseException:
+        await finish(transaction.rollback())
+        raise
+    await finish(transaction.commit())
+    note_commit()
+    return True
 
 
 def is_write(query: str) -> bool:
@@ -211,4 +230,5 @@ __all__ = [
     "retry_transient",
     "run_after_commit",
     "run_before_commit",
+    "settle",
 ]

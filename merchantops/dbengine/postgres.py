@@ -13,9 +13,8 @@ from tortoise.backends.base.client import (
     TransactionContextPooled,
 )
 from tortoise.connection import get_connections
-from tortoise.exceptions import TransactionManagementError
 
-from merchantops.dbengine import finish, is_write, note_commit, run_after_commit, run_before_commit
+from merchantops.dbengine import finish, is_write, note_commit, run_after_commit, settle
 
 
 async def _keep_session(connection: _asyncpg.Connection) -> None:
@@ -53,21 +52,8 @@ class _TransactionContext(TransactionContextPooled):
         return self.client
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
-        committed = False
         try:
-            if not self.client._finalized:
-                if exc_type:
-                    if exc_type is not TransactionManagementError:
-                        await finish(self.client.rollback())
-                else:
-                    try:
-                        await run_before_commit(self.client)
-                    except BaseException:
-                        await finish(self.client.rollback())
-                        raise
-                    await finish(self.client.commit())
-                    note_commit()
-                    committed = True
+            committed = await settle(self.client, exc_type)
         finally:
             try:
                 if self.client._parent._pool:

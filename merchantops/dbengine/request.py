@@ -58,9 +58,8 @@ from tortoise.backends.base.client import (
 )
 from tortoise.connection import ConnectionHandler, get_connections
 from tortoise.context import get_current_context
-from tortoise.exceptions import TransactionManagementError
 
-from merchantops.dbengine import finish, note_commit, run_after_commit, run_before_commit
+from merchantops.dbengine import finish, run_after_commit, settle
 from merchantops.dbengine.postgres import Client, _TransactionWrapper
 
 
@@ -226,22 +225,9 @@ class _RequestTransaction(TransactionContext):
             return
         wrapper = self.client
         request = self.request
-        committed = False
         try:
             try:
-                if not wrapper._finalized:
-                    if exc_type:
-                        if exc_type is not TransactionManagementError:
-                            await finish(wrapper.rollback())
-                    else:
-                        try:
-                            await run_before_commit(wrapper)
-                        except BaseException:
-                            await finish(wrapper.rollback())
-                            raise
-                        await finish(wrapper.commit())
-                        note_commit()
-                        committed = True
+                committed = await settle(wrapper, exc_type)
             except BaseException:
                 await finish(request.discard())
                 raise

@@ -11,9 +11,8 @@ from tortoise.backends.sqlite.client import (
     SqliteTransactionWrapper,
 )
 from tortoise.connection import get_connections
-from tortoise.exceptions import TransactionManagementError
 
-from merchantops.dbengine import finish, is_write, note_commit, run_after_commit, run_before_commit
+from merchantops.dbengine import finish, is_write, note_commit, run_after_commit, settle
 
 
 class _ConnectionWrapper(ConnectionWrapper[Any]):
@@ -47,21 +46,8 @@ class _TransactionContext(SqliteTransactionContext):
         return self.connection
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
-        committed = False
         try:
-            if not self.connection._finalized:
-                if exc_type:
-                    if exc_type is not TransactionManagementError:
-                        await finish(self.connection.rollback())
-                else:
-                    try:
-                        await run_before_commit(self.connection)
-                    except BaseException:
-                        await finish(self.connection.rollback())
-                        raise
-                    await finish(self.connection.commit())
-                    note_commit()
-                    committed = True
+            committed = await settle(self.connection, exc_type)
         finally:
             get_connections().reset(self.token)
             self._trxlock.release()

@@ -221,54 +221,35 @@ async def execute(
     Run in-process, the job's task inherited the context of whatever queued it: it takes its
     own database connections rather than the request's (`dbengine.request.own_connection`)."""
     with own_connection():
-        return await _execute(
-            registry,
-            name,
-            key=key,
-            tenant_id=tenant_id,
-            payload=payload,
-            queue=queue,
-            policy=policy,
-        )
-
-
-async def _execute(
-    registry: Mapping[str, JobFunction],
-    name: str,
-    *,
-    key: str,
-    tenant_id: UUID,
-    payload: dict[str, Any],
-    queue: JobQueue,
-    policy: RetryPolicy,
-) -> JobStatus:
-    function = registry.get(name)
-    if function is None:
-        raise LookupError(f"no job named {name!r}")
-    record = await prepare(name, key, tenant_id, payload)
-    with tenant_scope(tenant_id), actor_scope(f"system:job:{name}"):
-        if record.status in FINISHED:
-            return record.status
-        attempt = record.attempts + 1
-        if attempt > policy.max_tries:
-            # every try so far ended with its worker, before it could report
-            record.last_error = f"{policy.max_tries} tries never finished"
-            return await _finish(record, JobStatus.DEAD)
-        record.status, record.attempts = JobStatus.RUNNING, attempt
-        record.lease_until = policy.lease(policy.timeout_seconds)
-        await record.save(update_fields=["status", "attempts", "lease_until", "updated_at"])
-        try:
-            await function(JobContext(record, queue, attempt, policy), payload)
-        except Exception as error:
-            record.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if attempt >= policy.max_tries:
+        function = registry.get(name)
+        if function is None:
+            raise LookupError(f"no job named {name!r}")
+        record = await prepare(name, key, tenant_id, payload)
+        with tenant_scope(tenant_id), actor_scope(f"system:job:{name}"):
+            if record.status in FINISHED:
+                return record.status
+            attempt = record.attempts + 1
+            if attempt > policy.max_tries:
+                # every try so far ended with its worker, before it could report
+                record.last_error = f"{policy.max_tries} tries never finished"
                 return await _finish(record, JobStatus.DEAD)
-            delay = policy.delay(attempt)
-            record.status, record.lease_until = JobStatus.RETRYING, policy.lease(delay)
-            await record.save(update_fields=["status", "last_error", "lease_until", "updated_at"])
-            raise RetryLater(delay) from error
-        record.last_error = None  # type: ignore[assignment]
-        return await _finish(record, JobStatus.SUCCEEDED)
+            record.status, record.attempts = JobStatus.RUNNING, attempt
+            record.lease_until = policy.lease(policy.timeout_seconds)
+            await record.save(update_fields=["status", "attempts", "lease_until", "updated_at"])
+            try:
+                await function(JobContext(record, queue, attempt, policy), payload)
+            except Exception as error:
+                record.last_error = f"{type(error).__name__}: {error}"[:2000]
+                if attempt >= policy.max_tries:
+                    return await _finish(record, JobStatus.DEAD)
+                delay = policy.delay(attempt)
+                record.status, record.lease_until = JobStatus.RETRYING, policy.lease(delay)
+                await record.save(
+                    update_fields=["status", "last_error", "lease_until", "updated_at"]
+                )
+                raise RetryLater(delay) from error
+            record.last_error = None  # type: ignore[assignment]
+            return await _finish(record, JobStatus.SUCCEEDED)
 
 
 async def _finish(record: JobRecord, status: JobStatus) -> JobStatus:
