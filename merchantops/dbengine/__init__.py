@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 from tortoise import connections
-from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.backends.base.client import ConnectionWrapper, TransactionalDBClient
 from tortoise.exceptions import OperationalError, TransactionManagementError
 
 from merchantops.log import get_logger
@@ -169,6 +169,42 @@ async def settle(transaction: Any, exc_type: type[BaseException] | None) -> bool
     return True
 
 
+class LockedConnection(ConnectionWrapper[Any]):
+    """tortoise's per-statement connection lock, given back if the connection cannot be made."""
+
+    async def __aenter__(self) -> Any:
+        await self._lock.acquire()
+        try:
+            await self.ensure_connection()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self.connection
+
+
+class NotesWrites:
+    """For a client outside transactions: each write statement commits as it runs."""
+
+    async def execute_insert(self, query: str, values: list[Any]) -> Any:
+        result = await super().execute_insert(query, values)  # type: ignore[misc]
+        note_commit()
+        return result
+
+    async def execute_many(self, query: str, values: list[Any]) -> None:
+        await super().execute_many(query, values)  # type: ignore[misc]
+        note_commit()
+
+    async def execute_query(self, query: str, values: list[Any] | None = None) -> Any:
+        result = await super().execute_query(query, values)  # type: ignore[misc]
+        if is_write(query):
+            note_commit()
+        return result
+
+    async def execute_script(self, query: str) -> None:
+        await super().execute_script(query)  # type: ignore[misc]
+        note_commit()
+
+
 def is_write(query: str) -> bool:
     head = query.lstrip()[:8].upper()
     return not (head.startswith("SELECT") or head.startswith("WITH") or head.startswith("PRAGMA"))
@@ -221,6 +257,8 @@ async def retry_transient(
 
 
 __all__ = [
+    "LockedConnection",
+    "NotesWrites",
     "after_commit",
     "before_commit",
     "finish",

@@ -14,23 +14,12 @@ from tortoise.backends.base.client import (
 )
 from tortoise.connection import get_connections
 
-from merchantops.dbengine import finish, is_write, note_commit, run_after_commit, settle
+from merchantops.dbengine import LockedConnection, NotesWrites, finish, run_after_commit, settle
 
 
 async def _keep_session(connection: _asyncpg.Connection) -> None:
     """asyncpg's pool calls this instead of `Connection.reset()`'s round trip; it has already
     rolled back any transaction left open (without a round trip when there is none)."""
-
-
-class _ConnectionWrapper(ConnectionWrapper[Any]):
-    async def __aenter__(self) -> Any:
-        await self._lock.acquire()
-        try:
-            await self.ensure_connection()
-        except BaseException:
-            self._lock.release()
-            raise
-        return self.connection
 
 
 class _TransactionContext(TransactionContextPooled):
@@ -66,36 +55,15 @@ class _TransactionContext(TransactionContextPooled):
 
 class _TransactionWrapper(TransactionWrapper):
     def acquire_connection(self) -> ConnectionWrapper[Any]:
-        return _ConnectionWrapper(self._lock, self)
+        return LockedConnection(self._lock, self)
 
 
-class Client(AsyncpgDBClient):
+class Client(NotesWrites, AsyncpgDBClient):
     async def create_pool(self, **kwargs: Any) -> _asyncpg.Pool:
         return await _asyncpg.create_pool(None, reset=_keep_session, **kwargs)
 
     def _in_transaction(self) -> TransactionContext:
         return _TransactionContext(_TransactionWrapper(self), self._pool_init_lock)
-
-    async def execute_insert(self, query: str, values: list[Any]) -> Any:
-        result = await super().execute_insert(query, values)
-        note_commit()
-        return result
-
-    async def execute_many(self, query: str, values: list[Any]) -> None:
-        await super().execute_many(query, values)
-        note_commit()
-
-    async def execute_query(
-        self, query: str, values: list[Any] | None = None
-    ) -> tuple[int, list[dict[str, Any]]]:
-        result: tuple[int, list[dict[str, Any]]] = await super().execute_query(query, values)
-        if is_write(query):
-            note_commit()
-        return result
-
-    async def execute_script(self, query: str) -> None:
-        await super().execute_script(query)
-        note_commit()
 
 
 client_class = Client

@@ -12,18 +12,7 @@ from tortoise.backends.sqlite.client import (
 )
 from tortoise.connection import get_connections
 
-from merchantops.dbengine import finish, is_write, note_commit, run_after_commit, settle
-
-
-class _ConnectionWrapper(ConnectionWrapper[Any]):
-    async def __aenter__(self) -> Any:
-        await self._lock.acquire()
-        try:
-            await self.ensure_connection()
-        except BaseException:
-            self._lock.release()
-            raise
-        return self.connection
+from merchantops.dbengine import LockedConnection, NotesWrites, finish, run_after_commit, settle
 
 
 class _TransactionContext(SqliteTransactionContext):
@@ -57,36 +46,15 @@ class _TransactionContext(SqliteTransactionContext):
 
 class _TransactionWrapper(SqliteTransactionWrapper):
     def acquire_connection(self) -> ConnectionWrapper[Any]:
-        return _ConnectionWrapper(self._lock, self)
+        return LockedConnection(self._lock, self)
 
 
-class Client(SqliteClient):
+class Client(NotesWrites, SqliteClient):
     def acquire_connection(self) -> ConnectionWrapper[Any]:
-        return _ConnectionWrapper(self._lock, self)
+        return LockedConnection(self._lock, self)
 
     def _in_transaction(self) -> TransactionContext:
         return _TransactionContext(_TransactionWrapper(self), self._lock)
-
-    async def execute_insert(self, query: str, values: list[Any]) -> int:
-        result: int = await super().execute_insert(query, values)
-        note_commit()
-        return result
-
-    async def execute_many(self, query: str, values: list[list[Any]]) -> None:
-        await super().execute_many(query, values)
-        note_commit()
-
-    async def execute_query(
-        self, query: str, values: list[Any] | None = None
-    ) -> tuple[int, list[dict[str, Any]]]:
-        result: tuple[int, list[dict[str, Any]]] = await super().execute_query(query, values)
-        if is_write(query):
-            note_commit()
-        return result
-
-    async def execute_script(self, query: str) -> None:
-        await super().execute_script(query)
-        note_commit()
 
 
 client_class = Client
