@@ -29,6 +29,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from merchantops.api.graphql.core.context import Context
+from merchantops.api.graphql.core.errors import bounded
 from merchantops.api.graphql.schema import build_schema, mask_unexpected
 from merchantops.api.guards import Liveness, RequestGuard, error_response
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
@@ -98,7 +99,9 @@ class _GraphQL(GraphQL[Context, None]):
             response: Response = await super().run(request, context, root_value)
         except HTTPException as error:
             code = HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
-            logger.info("graphql.http_refused", status=error.status_code, reason=error.reason)
+            logger.info(
+                "graphql.http_refused", status=error.status_code, reason=bounded(error.reason)
+            )
             return error_response(error.status_code, code, error.reason)
         return response
 
@@ -163,11 +166,7 @@ class GraphQLEndpoint:
             except GovernanceError as error:
                 status = 401 if isinstance(error, InvalidToken) else 403
                 logger.info("auth.refused", code=error.code, status=status)
-                body = {
-                    "data": None,
-                    "errors": [{"message": error.message, "extensions": {"code": error.code}}],
-                }
-                await JSONResponse(body, status_code=status)(scope, receive, send)
+                await error_response(status, error.code, error.message)(scope, receive, send)
                 return
             scope[PRINCIPAL_KEY] = principal
             with (
