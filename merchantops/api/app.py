@@ -3,7 +3,9 @@
 Requests the GraphQL layer cannot make sense of get a JSON error in the GraphQL response shape
 and a 4xx status, never a 500: malformed JSON or a body that is not an object (400
 `BAD_REQUEST`), a content type other than JSON (415 `UNSUPPORTED_MEDIA_TYPE`), a GET where GET is
-off (405 `METHOD_NOT_ALLOWED`), an unknown or missing operation name (400 `BAD_REQUEST`).
+off or another method (405 `METHOD_NOT_ALLOWED`), an unknown or missing operation name (400
+`BAD_REQUEST`), an unknown path (404 `NOT_FOUND`). Their messages are `bounded`: none echoes
+more than a little of the request.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -196,6 +199,16 @@ class GraphQLEndpoint:
         return None
 
 
+async def http_refusal(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (an unknown path, a method a route does not take) in the
+    GraphQL error shape with a code, like every other error."""
+    assert isinstance(error, StarletteHTTPException)
+    status = error.status_code
+    return error_response(
+        status, HTTP_CODES.get(status, f"HTTP_{status}"), error.detail, headers=error.headers
+    )
+
+
 def healthz_endpoint(settings: Settings, liveness: Liveness) -> Any:
     """Liveness: fails (503) when this process can no longer complete requests, which a restart
     cures: requests keep ending in time-outs, or a trivial statement does not come back through
@@ -275,6 +288,7 @@ def create_app(
                 liveness=liveness,
             ),
         ],
+        exception_handlers={StarletteHTTPException: http_refusal},
         lifespan=lifespan,
     )
 
