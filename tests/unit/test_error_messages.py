@@ -23,6 +23,16 @@ def test_each_long_quoted_value_is_cut_on_its_own() -> None:
     )
 
 
+def test_a_long_unquoted_run_is_cut_too() -> None:
+    message = "Expected value of type 'F' not to include unknown field, found: {" + "a" * 300 + "}."
+
+    assert bounded(message) == (
+        "Expected value of type 'F' not to include unknown field, found: {"
+        + "a" * (MAX_QUOTED_CHARS - 1)
+        + "\u2026"
+    )
+
+
 @pytest.mark.parametrize(
     "message",
     [

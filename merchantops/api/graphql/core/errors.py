@@ -11,8 +11,8 @@ one that still has none when it leaves is a request error (`BAD_REQUEST`) withou
 bug with one (a resolver's `None` for a non-null field): masked like any other.
 
 Messages quote client input (names, values, operation names), so each leaves `bounded`: a quoted
-run longer than `MAX_QUOTED_CHARS` is cut with an ellipsis, and the whole message at
-`MAX_MESSAGE_CHARS`.
+run, or one without spaces, longer than `MAX_QUOTED_CHARS` is cut with an ellipsis, and the
+whole message at `MAX_MESSAGE_CHARS`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ MAX_QUOTED_CHARS = 100
 MAX_MESSAGE_CHARS = 500
 ELLIPSIS = "\u2026"
 _QUOTE = re.compile("['\"]")
+_RUN = re.compile(f"[^\\s'\"]{{{MAX_QUOTED_CHARS + 1},}}")
 
 
 class ApiError(Exception):
@@ -63,9 +64,10 @@ def user_errors(error: GovernanceError) -> list[UserError]:
 
 
 def bounded(message: str) -> str:
-    """`message` with every quoted run (`'...'` or `"..."`, or a quote to the end) of more than
-    `MAX_QUOTED_CHARS` cut to that many and an ellipsis, then cut at `MAX_MESSAGE_CHARS`, in
-    one pass: an unknown operation name of 500,000 characters comes back as its first 100.
+    """`message` with every quoted run (`'...'` or `"..."`, or a quote to the end) and every
+    other run without spaces or quotes (a printed input object) of more than `MAX_QUOTED_CHARS`
+    cut to that many and an ellipsis, then cut at `MAX_MESSAGE_CHARS`. An unknown operation name
+    of 500,000 characters comes back as its first 100.
     """
     if len(message) <= MAX_QUOTED_CHARS:
         return message
@@ -76,15 +78,16 @@ def bounded(message: str) -> str:
         end = message.find(opening.group(), start)
         end = len(message) if end < 0 else end
         parts.append(message[position:start])
-        if end - start > MAX_QUOTED_CHARS:
-            parts.append(message[start : start + MAX_QUOTED_CHARS] + ELLIPSIS)
-        else:
-            parts.append(message[start:end])
+        parts.append(_cut(message[start:end]))
         parts.append(message[end : end + 1])
         position = end + 1
     parts.append(message[position:])
-    short = "".join(parts)
+    short = _RUN.sub(lambda run: _cut(run.group()), "".join(parts))
     return short if len(short) <= MAX_MESSAGE_CHARS else short[:MAX_MESSAGE_CHARS] + ELLIPSIS
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_QUOTED_CHARS else text[:MAX_QUOTED_CHARS] + ELLIPSIS
 
 
 def code_of(error: GraphQLError) -> str | None:
