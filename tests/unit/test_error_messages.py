@@ -1,10 +1,13 @@
-"""Error messages quote client input only up to a bound (`core/errors.py`, `bounded`)."""
+"""Error messages quote client input only up to a bound (`core/errors.py`, `bounded`), and the
+production executor suggests no names."""
 
 from __future__ import annotations
 
+import graphql
 import pytest
 
 from merchantops.api.graphql.core.errors import MAX_MESSAGE_CHARS, MAX_QUOTED_CHARS, bounded
+from merchantops.api.graphql.core.execution import CompiledExecutor, QuietExecutor
 
 
 def test_a_long_quoted_name_is_cut_and_the_rest_of_the_message_kept() -> None:
@@ -58,3 +61,19 @@ def test_short_messages_and_short_quotes_are_left_as_they_are(message: str) -> N
 )
 def test_no_message_comes_out_longer_than_the_cap(message: str) -> None:
     assert len(bounded(message)) <= MAX_MESSAGE_CHARS + 1
+
+
+def test_the_production_executor_suggests_no_name_where_the_development_one_does() -> None:
+    schema = graphql.build_schema("enum Color { RED GREEN } type Query { paint(c: Color): String }")
+    document = graphql.parse("query($c: Color) { paint(c: $c) }")
+
+    def message(executor: type[CompiledExecutor]) -> str:
+        result = graphql.execute(
+            schema, document, variable_values={"c": "REDD"}, executor_class=executor
+        )
+        assert isinstance(result, graphql.ExecutionResult)
+        assert result.errors
+        return result.errors[0].message
+
+    assert "Did you mean the enum value 'RED'?" in message(CompiledExecutor)
+    assert "Did you mean" not in message(QuietExecutor)
