@@ -3,7 +3,9 @@
 Requests the GraphQL layer cannot make sense of get a JSON error in the GraphQL response shape
 and a 4xx status, never a 500: malformed JSON or a body that is not an object (400
 `BAD_REQUEST`), a content type other than JSON (415 `UNSUPPORTED_MEDIA_TYPE`), a GET where GET is
-off (405 `METHOD_NOT_ALLOWED`), an unknown or missing operation name (400 `BAD_REQUEST`).
+off or another method (405 `METHOD_NOT_ALLOWED`), an unknown or missing operation name (400
+`BAD_REQUEST`), an unknown path (404 `NOT_FOUND`). Their messages are `bounded`: none echoes
+more than a little of the request.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -29,6 +32,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from merchantops.api.graphql.core.context import Context
+from merchantops.api.graphql.core.errors import bounded
 from merchantops.api.graphql.schema import build_schema, mask_unexpected
 from merchantops.api.guards import Liveness, RequestGuard, error_response
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
@@ -98,7 +102,9 @@ class _GraphQL(GraphQL[Context, None]):
             response: Response = await super().run(request, context, root_value)
         except HTTPException as error:
             code = HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
-            logger.info("graphql.http_refused", status=error.status_code, reason=error.reason)
+            logger.info(
+                "graphql.http_refused", status=error.status_code, reason=bounded(error.reason)
+            )
             return error_response(error.status_code, code, error.reason)
         return response
 
@@ -163,11 +169,7 @@ class GraphQLEndpoint:
             except GovernanceError as error:
                 status = 401 if isinstance(error, InvalidToken) else 403
                 logger.info("auth.refused", code=error.code, status=status)
-                body = {
-                    "data": None,
-                    "errors": [{"message": error.message, "extensions": {"code": error.code}}],
-                }
-                await JSONResponse(body, status_code=status)(scope, receive, send)
+                await error_response(status, error.code, error.message)(scope, receive, send)
                 return
             scope[PRINCIPAL_KEY] = principal
             with (
@@ -195,6 +197,16 @@ class GraphQLEndpoint:
                 "Send GraphQL with 'Content-Type: application/json'.",
             )
         return None
+
+
+async def http_refusal(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (an unknown path, a method a route does not take) in the
+    GraphQL error shape with a code, like every other error."""
+    assert isinstance(error, StarletteHTTPException)
+    status = error.status_code
+    return error_response(
+        status, HTTP_CODES.get(status, f"HTTP_{status}"), error.detail, headers=error.headers
+    )
 
 
 def healthz_endpoint(settings: Settings, liveness: Liveness) -> Any:
@@ -276,6 +288,7 @@ def create_app(
                 liveness=liveness,
             ),
         ],
+        exception_handlers={StarletteHTTPException: http_refusal},
         lifespan=lifespan,
     )
 

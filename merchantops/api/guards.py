@@ -24,6 +24,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from merchantops.api.graphql.core.errors import bounded
 from merchantops.log import get_logger
 
 logger = get_logger(__name__)
@@ -32,7 +33,9 @@ logger = get_logger(__name__)
 def error_response(
     status: int, code: str, message: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    """A refusal in the shape of a GraphQL response; `message` may quote the request, so it is
+    `bounded` like every GraphQL error's."""
+    body = {"data": None, "errors": [{"message": bounded(message), "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status, headers=headers)
 
 

@@ -35,7 +35,7 @@ async def test_page_size_is_capped_at_one_hundred(
     if accepted:
         assert body["data"]["tenants"]["edges"] == []
     else:
-        assert body["errors"][0]["extensions"]["code"] == "BAD_PAGINATION"
+        assert body["errors"][0]["extensions"] == {"code": "BAD_PAGINATION", "field": "first"}
         assert "between 0 and 100" in body["errors"][0]["message"]
 
 

@@ -5,6 +5,7 @@ refused with `THROTTLED`, HTTP 429 and the seconds to wait. In process and on re
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -125,6 +126,53 @@ async def test_each_user_and_each_api_key_has_its_own_bucket(
     assert "errors" not in clerk.json()
     assert api_key.status_code == 200
     assert "errors" not in api_key.json()
+
+
+# each would cost 2 (a connection of nothing but scalars), 200 in all, if refusals were charged
+PAGE = "query($n: Int) { members(first: $n) { __typename } }"
+REFUSED: list[tuple[str, dict[str, Any], str]] = [
+    ("{ members(first: 101) { __typename } }", {}, "BAD_PAGINATION"),
+    (PAGE, {"n": -1}, "BAD_PAGINATION"),
+    (PAGE, {"n": "forty"}, "BAD_USER_INPUT"),
+    (PAGE, {"n": 2**31}, "BAD_USER_INPUT"),
+    ("{ members(frist: 40) { __typename } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+    ("{ members(first: 40) { __typename }", {}, "GRAPHQL_PARSE_FAILED"),
+    ("{ members(first: 60) { edges { node { id } } } }", {}, "QUERY_TOO_EXPENSIVE"),
+]
+
+
+async def test_a_hundred_refused_queries_leave_the_bucket_full(
+    gql: GraphQLClient, shop_callers: dict[str, dict[str, Any]]
+) -> None:
+    # given: a caller whose mistakes would have cost 100 times the bucket
+    for document, variables, code in itertools.islice(itertools.cycle(REFUSED), 100):
+        refused = await gql.post(document, variables, **shop_callers["owner"])
+        assert refused.status_code == 200, refused.text
+        assert [e["extensions"]["code"] for e in refused.json()["errors"]] == [code]
+
+    # when
+    response = await gql.post(QUERY, **shop_callers["owner"])
+
+    # then: the first query that runs is the first one charged
+    assert response.status_code == 200
+    assert "errors" not in response.json()
+    assert response.json()["extensions"]["cost"]["throttle"]["remaining"] == CAPACITY - QUERY_COST
+
+
+async def test_a_page_size_over_the_cap_is_refused_before_the_resolver_asks_who_is_calling(
+    gql: GraphQLClient,
+) -> None:
+    response = await gql.post("{ members(first: 101) { edges { node { id } } } }")
+
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "'first' must be between 0 and 100.",
+                "extensions": {"code": "BAD_PAGINATION", "field": "first"},
+            }
+        ],
+    }
 
 
 async def test_the_bucket_leaks_at_its_rate() -> None:

@@ -10,7 +10,12 @@ from typing import Any
 import graphql
 import pytest
 
-from merchantops.api.graphql.core.cost import evaluate, plan_operation
+from merchantops.api.graphql.core.cost import (
+    evaluate,
+    is_connection,
+    oversized_page,
+    plan_operation,
+)
 from merchantops.api.graphql.schema import build_schema
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -71,6 +76,50 @@ def test_first_comes_from_variables_then_their_defaults_then_the_page_cap() -> N
     assert cost(document, {"n": None}) == 2 + 5 * 2
     assert cost(document, {"n": "many"}) == 2 + 100 * 2
     assert cost(document, {"n": 10_000}) == 2 + 100 * 2
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "expected"),
+    [
+        ("{ shops(first: 100) { edges { node { name } } } }", {}, None),
+        ("{ shops(first: 0) { edges { node { name } } } }", {}, None),
+        ("{ shops { edges { node { name } } } }", {}, None),
+        ("{ shops(first: 101) { edges { node { name } } } }", {}, 101),
+        ("{ shops(first: -1) { edges { node { name } } } }", {}, -1),
+        ("query($n: Int) { shops(first: $n) { edges { node { name } } } }", {"n": 500}, 500),
+        ("query($n: Int = 200) { shops(first: $n) { edges { node { name } } } }", {}, 200),
+        ("query($n: Int) { shops(first: $n) { edges { node { name } } } }", {"n": None}, None),
+        (
+            "{ shops(first: 1) { edges { node { ...Products } } } }"
+            " fragment Products on Shop { products(first: 1000) { edges { node { sku } } } }",
+            {},
+            1000,
+        ),
+    ],
+)
+def test_oversized_page_finds_a_first_outside_the_page_cap_anywhere(
+    document: str, variables: dict[str, Any], expected: int | None
+) -> None:
+    parsed = graphql.parse(document)
+    operation = graphql.get_operation_ast(parsed)
+    assert operation is not None
+
+    assert oversized_page(plan_operation(SHOPS, parsed, operation), variables, 100) == expected
+
+
+def test_every_field_taking_first_in_the_schema_is_priced_and_checked_as_a_connection() -> None:
+    schema = build_schema()._schema
+    paged = [
+        (f"{type_name}.{field_name}", field)
+        for type_name, named in schema.type_map.items()
+        if isinstance(named, graphql.GraphQLObjectType) and not type_name.startswith("__")
+        for field_name, field in named.fields.items()
+        if "first" in field.args
+    ]
+
+    assert paged
+    for name, field in paged:
+        assert is_connection(graphql.get_named_type(field.type), field), name
 
 
 def test_fragments_count_where_they_are_spread() -> None:

@@ -19,8 +19,8 @@ from merchantops.api.graphql.catalog.mutations import CatalogMutation
 from merchantops.api.graphql.catalog.queries import CatalogQuery
 from merchantops.api.graphql.core.checks import QueryChecks
 from merchantops.api.graphql.core.conflicts import retry_every_mutation
-from merchantops.api.graphql.core.errors import is_expected, with_code
-from merchantops.api.graphql.core.execution import CompiledExecutor
+from merchantops.api.graphql.core.errors import bounded, is_expected, with_code
+from merchantops.api.graphql.core.execution import CompiledExecutor, QuietExecutor
 from merchantops.api.graphql.core.inputs import check_inputs
 from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.core.permissions import RecordRefusals
@@ -96,6 +96,7 @@ class MaskUnexpectedErrors(MaskErrors):
         logger.error(
             "graphql.unexpected_error",
             path=error.path,
+            message=bounded(error.message),
             exc_info=error.original_error,
         )
         masked = super().anonymise_error(error)
@@ -138,7 +139,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        execution_context_class=CompiledExecutor,
+        execution_context_class=QuietExecutor if settings.is_production else CompiledExecutor,
         config=StrawberryConfig(
             relay_max_results=settings.max_page_size,
             disable_field_suggestions=settings.is_production,

@@ -17,9 +17,10 @@ user { email } } } }` costs 2 + 100 * 3 = 302. Fragments and inline fragments co
 fields were written in place (for an abstract type every branch counts: an upper bound), and
 introspection fields count like any other object field.
 
-An operation over `MAX_QUERY_COST` is refused with `QUERY_TOO_EXPENSIVE` before execution;
-otherwise its cost drains the caller's leaky bucket (`merchantops/api/throttle.py`). The
-response reports both in `extensions.cost`.
+A `first` outside 0..`MAX_PAGE_SIZE` is refused with `BAD_PAGINATION` before execution
+(`oversized_page`), an operation over `MAX_QUERY_COST` with `QUERY_TOO_EXPENSIVE`; neither
+drains anything. Otherwise the cost drains the caller's leaky bucket
+(`merchantops/api/throttle.py`). The response reports both in `extensions.cost`.
 
 The plan of an operation (the shape of the sum above, with the variables still open) is built
 once per cached document and operation name; evaluating it for a request's variables walks each
@@ -68,6 +69,7 @@ class Plan:
     children: tuple[Plan, ...] = ()
     times: int | str | None = 1
     default: int | None = None  # the variable's default value, when `times` names one
+    page: bool = False  # a connection: `times` is its page size (`first`)
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def plan_operation(
             return Plan(MUTATION_COST, children)
         if is_connection(named, definition):
             times, default = page_argument(node, defaults)
-            return Plan(CONNECTION_COST, children, times, default)
+            return Plan(CONNECTION_COST, children, times, default, page=True)
         return Plan(OBJECT_COST, children)
 
     root_type = schema.get_root_type(operation.operation)
@@ -191,19 +193,44 @@ def page_argument(
     return None, None
 
 
+def page_size_of(node: Plan, variables: Mapping[str, Any] | None) -> Any:
+    """What `first` of a connection node is for `variables`: a number, or None when not given."""
+    count: Any = node.times
+    if isinstance(count, str):
+        given = (variables or {}).get(count, node.default)
+        count = node.default if given is None else given
+    return count
+
+
+def oversized_page(plan: Plan, variables: Mapping[str, Any] | None, page_size: int) -> int | None:
+    """The first `first` of `plan` outside 0..`page_size` for `variables`, or None; each node is
+    looked at once, so it takes no longer than `evaluate`."""
+    seen: set[int] = set()
+    pending = [plan]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.page:
+            count = page_size_of(node, variables)
+            valid = isinstance(count, int) and not isinstance(count, bool)
+            if valid and not 0 <= count <= page_size:
+                return int(count)
+        pending.extend(node.children)
+    return None
+
+
 def evaluate(plan: Plan, variables: Mapping[str, Any] | None, page_size: int) -> int:
     """The cost of `plan` for a request's `variables`; each node is computed once."""
     known: dict[int, int] = {}
 
     def times(node: Plan) -> int:
-        count: Any = node.times
-        if isinstance(count, str):
-            given = (variables or {}).get(count, node.default)
-            count = node.default if given is None else given
+        count = page_size_of(node, variables)
         if count is None:
             return page_size
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= page_size:
-            return page_size  # refused at execution; count the worst case until then
+            return page_size  # refused before execution (`oversized_page`)
         return count
 
     def cost(node: Plan) -> int:
@@ -223,5 +250,7 @@ __all__ = [
     "Cost",
     "Plan",
     "evaluate",
+    "oversized_page",
+    "page_size_of",
     "plan_operation",
 ]

@@ -4,10 +4,20 @@ Expected business failures travel in a mutation payload as `errors { field code 
 Refusals that stop a field (authentication, permission, bad paging arguments) are GraphQL errors
 with `extensions.code`. Anything else is a bug: the client sees a fixed message with the request
 id, and the log holds the exception under the same id.
+
+Every error a client receives has a code. GraphQL's own request errors get one where they arise
+(`GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`, `BAD_USER_INPUT` for variable values);
+one that still has none when it leaves is a request error (`BAD_REQUEST`) without a path, and a
+bug with one (a resolver's `None` for a non-null field): masked like any other.
+
+Messages quote client input (names, values, operation names), so each leaves `bounded`: a quoted
+run, or one without spaces, longer than `MAX_QUOTED_CHARS` is cut with an ellipsis, and the
+whole message at `MAX_MESSAGE_CHARS`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import asyncpg
@@ -15,6 +25,14 @@ import strawberry
 from graphql import GraphQLError
 
 from merchantops.tenants.errors import GovernanceError
+
+BAD_REQUEST = "BAD_REQUEST"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+MAX_QUOTED_CHARS = 100
+MAX_MESSAGE_CHARS = 500
+ELLIPSIS = "\u2026"
+_QUOTE = re.compile("['\"]")
+_RUN = re.compile(f"[^\\s'\"]{{{MAX_QUOTED_CHARS + 1},}}")
 
 
 class ApiError(Exception):
@@ -58,29 +76,65 @@ def value_refused_by_database(error: BaseException | None) -> bool:
     return False
 
 
+def bounded(message: str) -> str:
+    """`message` with every quoted run (`'...'` or `"..."`, or a quote to the end) and every
+    other run without spaces or quotes (a printed input object) of more than `MAX_QUOTED_CHARS`
+    cut to that many and an ellipsis, then cut at `MAX_MESSAGE_CHARS`. An unknown operation name
+    of 500,000 characters comes back as its first 100.
+    """
+    if len(message) <= MAX_QUOTED_CHARS:
+        return message
+    parts: list[str] = []
+    position = 0
+    while (opening := _QUOTE.search(message, position)) is not None:
+        start = opening.end()
+        end = message.find(opening.group(), start)
+        end = len(message) if end < 0 else end
+        parts.append(message[position:start])
+        parts.append(_cut(message[start:end]))
+        parts.append(message[end : end + 1])
+        position = end + 1
+    parts.append(message[position:])
+    short = _RUN.sub(lambda run: _cut(run.group()), "".join(parts))
+    return short if len(short) <= MAX_MESSAGE_CHARS else short[:MAX_MESSAGE_CHARS] + ELLIPSIS
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_QUOTED_CHARS else text[:MAX_QUOTED_CHARS] + ELLIPSIS
+
+
+def code_of(error: GraphQLError) -> str | None:
+    code = (error.extensions or {}).get("code")
+    return code if isinstance(code, str) else None
+
+
 def is_expected(error: GraphQLError) -> bool:
-    """Errors the client may see as they are: GraphQL's own, `ApiError`s, and the domain's
-    refusals (`GovernanceError`: a stable code and a message written for clients) when they
-    stop a field rather than travel in a mutation payload; values the database refused."""
+    """Errors the client may see as they are: GraphQL's own request errors, coded field errors,
+    `ApiError`s, and the domain's refusals (`GovernanceError`: a stable code and a message written
+    for clients) when they stop a field rather than travel in a mutation payload. A field error
+    of GraphQL's own without a code (a non-null field resolved to `None`, a value its type cannot
+    represent) is a bug. A value the database refused is the client's mistake."""
     original = error.original_error
-    return (
-        original is None
-        or isinstance(original, ApiError | GraphQLError | GovernanceError)
-        or value_refused_by_database(original)
-    )
+    if original is None or isinstance(original, GraphQLError):
+        return error.path is None or code_of(error) is not None
+    return isinstance(original, ApiError | GovernanceError) or value_refused_by_database(original)
 
 
 def with_code(error: GraphQLError) -> GraphQLError:
-    """A domain refusal that stopped a field reports its code (and input field) like `ApiError`."""
+    """`error` as the client sees it: with its code (a domain refusal's code and input field,
+    like `ApiError`; `BAD_REQUEST` for a request error that has none) and a bounded message."""
     original = error.original_error
-    if isinstance(original, GovernanceError) and "code" not in (error.extensions or {}):
+    if isinstance(original, GovernanceError) and code_of(error) is None:
         error.extensions = {
             "code": original.code,
             **({"field": original.field} if original.field else {}),
         }
-    elif value_refused_by_database(original) and "code" not in (error.extensions or {}):
+    elif value_refused_by_database(original) and code_of(error) is None:
         error.message = "A value is too long, too large or holds a character it cannot store."
         error.extensions = {"code": "INVALID_INPUT"}
+    elif code_of(error) is None:
+        error.extensions = {**(error.extensions or {}), "code": BAD_REQUEST}
+    error.message = bounded(error.message)
     return error
 
 
@@ -89,9 +143,15 @@ def unexpected(errors: Iterable[GraphQLError]) -> list[GraphQLError]:
 
 
 __all__ = [
+    "BAD_REQUEST",
+    "BAD_USER_INPUT",
+    "MAX_MESSAGE_CHARS",
+    "MAX_QUOTED_CHARS",
     "ApiError",
     "DeletePayload",
     "UserError",
+    "bounded",
+    "code_of",
     "is_expected",
     "unexpected",
     "user_errors",

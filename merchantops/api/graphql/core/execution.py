@@ -697,4 +697,13 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
 
 
-__all__ = ["CompiledExecutor", "ValueExtension"]
+class QuietExecutor(CompiledExecutor):
+    """`CompiledExecutor` whose errors suggest no names ("Did you mean 'first'?"): production's,
+    so that a schema with introspection off is not handed out one suggestion at a time."""
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        return super().build(*args, **{**kwargs, "hide_suggestions": True})
+
+
+__all__ = ["CompiledExecutor", "QuietExecutor", "ValueExtension"]

@@ -18,6 +18,11 @@ from merchantops.api.graphql.core.errors import ApiError
 
 T = TypeVar("T", bound=relay.Node)
 PREFIX = "arrayconnection"
+BAD_PAGINATION = "BAD_PAGINATION"
+
+
+def page_size_message(max_page_size: int) -> str:
+    return f"'first' must be between 0 and {max_page_size}."
 
 
 def _offset_after(cursor: str | None) -> int:
@@ -45,7 +50,7 @@ async def paginate(
     max_page_size = info.context.settings.max_page_size
     size = max_page_size if first is None else first
     if not 0 <= size <= max_page_size:
-        raise ApiError("BAD_PAGINATION", f"'first' must be between 0 and {max_page_size}.")
+        raise ApiError(BAD_PAGINATION, page_size_message(max_page_size))
     start = _offset_after(after)
     rows = list(await queryset.offset(start).limit(size + 1)) if size else []
     page = rows[:size]
@@ -64,4 +69,4 @@ async def paginate(
     )
 
 
-__all__ = ["paginate"]
+__all__ = ["BAD_PAGINATION", "page_size_message", "paginate"]
