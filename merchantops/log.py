@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 import structlog
 
-from merchantops.rules.masking import MaskingTable, mask_json
+from merchantops.rules.masking import MaskingTable, Reader, mask_json
 
 
 def configure_logging(
@@ -33,16 +33,20 @@ def configure_logging(
     )
 
 
-# Logs are read by operators, not by anyone whose duty needs personal data: classified keys
-# are masked by the masking defaults (a table with no rules: personal data redacted).
+# Logs are read by operators, not by anyone whose duty needs personal data, nor by the person
+# the data is about: classified keys are masked by the masking defaults (a table with no
+# rules: personal data redacted), for a reader holding no role.
 _LOG_TABLE = MaskingTable.compile(None)
+_OPERATORS = Reader()
 
 
 def mask_personal_data(
     logger: object, method: str, event: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
     """structlog processor: classified keys (email, phone, ...) anywhere in the event, masked."""
-    masked: MutableMapping[str, Any] = mask_json(dict(event), _LOG_TABLE.strategy)
+    masked: MutableMapping[str, Any] = mask_json(
+        dict(event), lambda level: _LOG_TABLE.decide(level, _OPERATORS)
+    )
     return masked
 
 

@@ -12,6 +12,15 @@ so applying it costs a dictionary lookup per field.
 
 Models declare their classified fields in `CLASSIFIED`; the same table then masks GraphQL fields
 (`api/graphql/core/masking.py`), data exports, webhook bodies, audit diffs and logs.
+
+Every way out decides for a `Reader`, with one exception to the table: a person's own personal
+data is never masked *for that person*, on a way out that person alone reads (their GraphQL
+answers, the rows of an export they asked for, which nobody else may read). Ways out that
+others read (webhooks to partners, logs, audit diffs read by auditors) have no single person
+as reader and mask by the table, whoever the data is about.
+
+    me = Reader(roles=frozenset({"warehouse-staff"}), person=str(user.id))
+    table.decide(Classification.CONFIDENTIAL_PERSONAL, me, subject=user.id)  # Strategy.NONE
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -164,6 +174,22 @@ def parse_masking(data: Any) -> MaskingDocument:
         raise InvalidRuleSet(format_errors(error)) from None
 
 
+def own_record(subject: object, person: object) -> bool:
+    """Whether data about `subject` (a user id) is the reader `person`'s own: the one case
+    where personal data is shown to someone whatever the masking rules say."""
+    return subject is not None and person is not None and str(subject) == str(person)
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Whom a way out shows data to: their roles and API-key scopes, and `person` (a user id)
+    only when that one person alone reads what leaves."""
+
+    roles: frozenset[str] = frozenset()
+    scopes: frozenset[str] = frozenset()
+    person: str | None = None
+
+
 class MaskingTable:
     """A compiled masking document: decisions by classification and caller."""
 
@@ -174,6 +200,20 @@ class MaskingTable:
     @classmethod
     def compile(cls, document: MaskingDocument | None) -> MaskingTable:
         return cls(document.rules if document else [])
+
+    def decide(
+        self,
+        classification: Classification,
+        reader: Reader,
+        *,
+        entity: str = "",
+        subject: object = None,
+    ) -> Strategy:
+        """The strategy for a field of `classification` (of `entity`, about the user `subject`
+        when it is about one) shown to `reader`."""
+        if own_record(subject, reader.person):
+            return Strategy.NONE
+        return self.strategy(classification, reader.roles, reader.scopes, entity)
 
     def strategy(
         self,
@@ -243,10 +283,12 @@ __all__ = [
     "MaskingDocument",
     "MaskingRule",
     "MaskingTable",
+    "Reader",
     "Strategy",
     "classification_of",
     "entity_of",
     "mask",
     "mask_json",
+    "own_record",
     "parse_masking",
 ]

@@ -1,8 +1,18 @@
 """Login, rotating refresh tokens, and resolving who a request acts for.
 
-Refresh tokens rotate: each use returns a new token of the same family and marks the old one
-used. Presenting a used or revoked token again means it leaked, so the whole family is revoked
-and the holder must log in again.
+A login starts a session (`LoginSession`). Refresh tokens rotate: each use returns a new token
+of the session's family and marks the old one used. Presenting a used or revoked token again
+means it leaked, so the session ends and the holder must log in again.
+
+A session ends at once, for every token of it: its access tokens name it (`sid`), and the
+query that reads a request's user reads the session in the same statement (a join), so an
+ended session's access tokens are refused on their next request, in every process, with no
+statement and no cache beyond what authenticating a request already cost.
+
+`logout` ends the session of any refresh token of it (used, expired or current) and succeeds
+when the session is over afterwards, also when it already was (a retried logout is not an
+error). A token no session knows is refused with `UNAUTHENTICATED`: answering "logged out" to
+it would tell a client with a mangled token that a live session had ended.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from uuid import UUID, uuid4
 
 from tortoise.transactions import in_transaction
 
+from merchantops.log import get_logger
 from merchantops.tenants import api_keys
 from merchantops.tenants.accounts import normalize_email
 from merchantops.tenants.errors import (
@@ -22,8 +33,10 @@ from merchantops.tenants.errors import (
     TenantSuspended,
 )
 from merchantops.tenants.models import (
+    LoginSession,
     Membership,
     RefreshToken,
+    SessionEnd,
     Tenant,
     TenantStatus,
     User,
@@ -38,6 +51,8 @@ from merchantops.tenants.secrets import (
     verify_password,
 )
 from merchantops.tenants.tokens import AccessTokenCodec
+
+logger = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +84,8 @@ class Authenticator:
             update.append("password_hash")
         async with in_transaction():
             await user.save(update_fields=update)
-            return await self._start_session(user, family_id=uuid4())
+            login = await LoginSession.create(id=uuid4(), user=user)
+            return await self._issue(user, session_id=login.id)
 
     async def refresh(self, raw_token: str) -> Session:
         now = datetime.now(UTC)
@@ -83,21 +99,26 @@ class Authenticator:
             if token is None:
                 raise InvalidToken("The refresh token is invalid; log in again.")
             if token.used_at is not None or token.revoked_at is not None:
-                await self._revoke_family(token.family_id, now)
+                await _end_session(token.family_id, token.user_id, SessionEnd.REUSE_DETECTED, now)
                 failure = InvalidToken("The refresh token was already used; log in again.")
             elif token.expires_at <= now or not token.user.is_active:
                 failure = InvalidToken("The refresh token has expired; log in again.")
             else:
                 token.used_at = now
                 await token.save(update_fields=["used_at"])
-                return await self._start_session(token.user, family_id=token.family_id)
+                return await self._issue(token.user, session_id=token.family_id)
         # Raised after the block so that the family revocation above commits.
         raise failure
 
     async def logout(self, raw_token: str) -> None:
-        token = await RefreshToken.get_or_none(token_hash=token_digest(raw_token))
-        if token is not None:
-            await self._revoke_family(token.family_id, datetime.now(UTC))
+        """End the session `raw_token` belongs to; see the module docstring."""
+        async with in_transaction():
+            token = await RefreshToken.get_or_none(token_hash=token_digest(raw_token))
+            if token is None:
+                raise InvalidToken(
+                    "The refresh token is invalid; nothing was logged out.", field="refreshToken"
+                )
+            await _end_session(token.family_id, token.user_id, SessionEnd.LOGOUT, datetime.now(UTC))
 
     async def principal(self, authorization: str | None, tenant_slug: str | None) -> Principal:
         if not authorization:
@@ -112,9 +133,17 @@ class Authenticator:
             )
         if api_keys.looks_like_api_key(credentials):
             return await self._key_principal(credentials, tenant_slug)
-        user = await User.get_or_none(id=self.codec.user_id(credentials))
-        if user is None or not user.is_active:
+        claims = self.codec.claims(credentials)
+        session = (
+            await LoginSession.filter(id=claims.session_id, user_id=claims.user_id)
+            .select_related("user")
+            .first()
+        )
+        if session is None or not session.user.is_active:
             raise InvalidToken("The access token is invalid.")
+        if session.ended_at is not None:
+            raise InvalidToken("This session has ended; log in again.")
+        user = session.user
         if not tenant_slug:
             return Principal(user=user)
         tenant, membership = await _membership(user, tenant_slug)
@@ -130,23 +159,31 @@ class Authenticator:
         policy = await self.policies.for_tenant(tenant)
         return Principal(tenant=tenant, api_key=api_key, scopes=scopes, policy=policy)
 
-    async def _start_session(self, user: User, *, family_id: UUID) -> Session:
+    async def _issue(self, user: User, *, session_id: UUID) -> Session:
+        """A new refresh token of the session, and an access token naming it."""
         raw_refresh = new_opaque_token()
         refresh_expires = datetime.now(UTC) + self.refresh_ttl
         await RefreshToken.create(
             user=user,
-            family_id=family_id,
+            family_id=session_id,
             token_hash=token_digest(raw_refresh),
             expires_at=refresh_expires,
         )
-        access, access_expires = self.codec.issue(user.id)
+        access, access_expires = self.codec.issue(user.id, session_id=session_id)
         return Session(user, access, access_expires, raw_refresh, refresh_expires)
 
-    @staticmethod
-    async def _revoke_family(family_id: UUID, now: datetime) -> None:
-        await RefreshToken.filter(family_id=family_id, revoked_at__isnull=True).update(
-            revoked_at=now
-        )
+
+async def _end_session(
+    session_id: UUID, user_id: object, reason: SessionEnd, now: datetime
+) -> None:
+    """End a session and revoke its refresh tokens; the first end is the one recorded."""
+    ended = await LoginSession.filter(id=session_id, ended_at__isnull=True).update(
+        ended_at=now, end_reason=reason
+    )
+    await RefreshToken.filter(family_id=session_id, revoked_at__isnull=True).update(revoked_at=now)
+    if ended:
+        # the security trail of sessions: who, which session, why (the row keeps when and why)
+        logger.info("auth.session_ended", user=str(user_id), session=str(session_id), reason=reason)
 
 
 async def _membership(user: User, tenant_slug: str) -> tuple[Tenant, Membership]:

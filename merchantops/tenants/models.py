@@ -151,6 +151,29 @@ class ApiKey(TenantModel):
         indexes = (("public_id",),)
 
 
+class SessionEnd(StrEnum):
+    LOGOUT = "logout"
+    REUSE_DETECTED = "reuse_detected"
+
+
+class LoginSession(Model):
+    """One login, from the password to its end. Its id is the family id of its refresh tokens
+    and the `sid` of its access tokens, and each request reads it joined with its user, so an
+    ended session refuses its access tokens on their next request."""
+
+    id = fields.UUIDField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "merchantops.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    user_id: object
+    created_at = fields.DatetimeField(auto_now_add=True)
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.CharEnumField(SessionEnd, max_length=16, null=True)
+
+    class Meta:
+        table = "login_session"
+
+
 class RefreshToken(Model):
     """One link of a rotating refresh-token family. Only a hash of the token is stored."""
 
@@ -278,11 +301,13 @@ __all__ = [
     "Invitation",
     "JobRecord",
     "JobStatus",
+    "LoginSession",
     "Membership",
     "OutboxEvent",
     "PolicyRule",
     "RefreshToken",
     "Role",
+    "SessionEnd",
     "Tenant",
     "TenantCounter",
     "TenantStatus",

@@ -43,7 +43,7 @@ class Principal:
         if self.api_key is not None:
             return f"api_key:{self.api_key.public_id}"
         if self.user is not None:
-            return f"user:{self.user.id}"
+            return f"{_USER_ACTOR}{self.user.id}"
         return "anonymous"
 
     def allows(self, obj: str, action: str) -> bool:
@@ -58,5 +58,12 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+_USER_ACTOR = "user:"
 
-__all__ = ["ANONYMOUS", "Principal"]
+
+def actor_user_id(actor: str) -> str | None:
+    """The user id in an actor name (`Principal.actor`), None for keys and nobody."""
+    return actor.removeprefix(_USER_ACTOR) if actor.startswith(_USER_ACTOR) else None
+
+
+__all__ = ["ANONYMOUS", "Principal", "actor_user_id"]

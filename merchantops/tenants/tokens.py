@@ -1,4 +1,9 @@
-"""Short-lived JWT access tokens (HS256)."""
+"""Short-lived JWT access tokens (HS256).
+
+An access token names its user (`sub`) and the login session it was issued from (`sid`, the
+refresh-token family): ending that session ends every access token issued from it
+(`tenants.auth`).
+"""
 
 from __future__ import annotations
 
@@ -16,15 +21,24 @@ AUDIENCE = "merchantops-api"
 
 
 @dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: UUID
+    session_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
 class AccessTokenCodec:
     secret: str
     ttl: timedelta
 
-    def issue(self, user_id: UUID, *, now: datetime | None = None) -> tuple[str, datetime]:
+    def issue(
+        self, user_id: UUID, *, session_id: UUID, now: datetime | None = None
+    ) -> tuple[str, datetime]:
         issued = now or datetime.now(UTC)
         expires = issued + self.ttl
         claims = {
             "sub": str(user_id),
+            "sid": str(session_id),
             "iat": issued,
             "exp": expires,
             "iss": ISSUER,
@@ -34,7 +48,7 @@ class AccessTokenCodec:
         }
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM), expires
 
-    def user_id(self, token: str) -> UUID:
+    def claims(self, token: str) -> AccessClaims:
         try:
             claims = jwt.decode(
                 token,
@@ -42,7 +56,7 @@ class AccessTokenCodec:
                 algorithms=[ALGORITHM],
                 audience=AUDIENCE,
                 issuer=ISSUER,
-                options={"require": ["sub", "exp", "iat", "iss", "aud"]},
+                options={"require": ["sub", "sid", "exp", "iat", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise InvalidToken("The access token has expired; refresh it.") from exc
@@ -51,9 +65,12 @@ class AccessTokenCodec:
         if claims.get("typ") != "access":
             raise InvalidToken("The access token is invalid.")
         try:
-            return UUID(claims["sub"])
-        except (ValueError, TypeError) as exc:
+            return AccessClaims(UUID(claims["sub"]), UUID(claims["sid"]))
+        except (ValueError, TypeError, AttributeError) as exc:
             raise InvalidToken("The access token is invalid.") from exc
 
+    def user_id(self, token: str) -> UUID:
+        return self.claims(token).user_id
 
-__all__ = ["AccessTokenCodec"]
+
+__all__ = ["AccessClaims", "AccessTokenCodec"]

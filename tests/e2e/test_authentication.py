@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 
 from merchantops.tenants.models import User
 from tests.conftest import TEST_SECRET, GraphQLClient
 from tests.factories import PASSWORD, make_shop, make_user
+from tests.support.sql_count import counting_statements
 
 ME = "{ me { user { email } memberships { roles tenant { slug } } } }"
 
@@ -158,3 +160,118 @@ async def test_logout_ends_the_session(gql: GraphQLClient) -> None:
 
     assert logout["data"]["logout"]["ok"] is True
     assert after["session"] is None
+
+
+LOGOUT = """
+mutation($t: String!) { logout(input: {refreshToken: $t}) { ok errors { field code message } } }
+"""
+
+
+async def test_access_token_is_refused_on_the_next_request_after_logout(
+    gql: GraphQLClient,
+) -> None:
+    # given: a logged-in user reading their tenant
+    shop = await make_shop("acme")
+    session = await gql.login(shop.email, PASSWORD)
+    assert (await gql.post(ME, token=session["accessToken"], tenant="acme")).status_code == 200
+
+    # when
+    logout = await gql.execute(LOGOUT, {"t": session["refreshToken"]})
+    response = await gql.post(ME, token=session["accessToken"], tenant="acme")
+
+    # then: long before the access token expires, it is refused with a clear message
+    assert logout["data"]["logout"] == {"ok": True, "errors": []}
+    assert response.status_code == 401
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "This session has ended; log in again.",
+                "extensions": {"code": "UNAUTHENTICATED"},
+            }
+        ],
+    }
+
+
+async def test_logout_leaves_the_other_sessions_of_the_user_working(gql: GraphQLClient) -> None:
+    # given: the same user logged in on a laptop and a phone
+    shop = await make_shop("acme")
+    laptop = await gql.login(shop.email, PASSWORD)
+    phone = await gql.login(shop.email, PASSWORD)
+
+    # when
+    await gql.execute(LOGOUT, {"t": laptop["refreshToken"]})
+
+    # then
+    assert (await gql.post(ME, token=laptop["accessToken"])).status_code == 401
+    body = await gql.execute(ME, token=phone["accessToken"], tenant="acme")
+    assert body["data"]["me"]["user"] == {"email": shop.email}
+    refreshed = (await gql.execute(REFRESH, {"t": phone["refreshToken"]}))["data"]
+    assert refreshed["refreshToken"]["errors"] == []
+
+
+async def test_reused_refresh_token_ends_the_access_tokens_of_its_session(
+    gql: GraphQLClient,
+) -> None:
+    # given: a session refreshed once by its owner
+    shop = await make_shop("acme")
+    first = await gql.login(shop.email, PASSWORD)
+    await gql.execute(REFRESH, {"t": first["refreshToken"]})
+
+    # when: a thief replays the first refresh token
+    await gql.execute(REFRESH, {"t": first["refreshToken"]})
+    response = await gql.post(ME, token=first["accessToken"])
+
+    # then
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["message"] == "This session has ended; log in again."
+
+
+async def test_logout_with_a_garbage_token_answers_a_typed_error_not_ok(
+    gql: GraphQLClient,
+) -> None:
+    body = await gql.execute(LOGOUT, {"t": "garbage"})
+
+    assert body["data"]["logout"] == {
+        "ok": False,
+        "errors": [
+            {
+                "field": "refreshToken",
+                "code": "UNAUTHENTICATED",
+                "message": "The refresh token is invalid; nothing was logged out.",
+            }
+        ],
+    }
+
+
+async def test_logout_of_a_session_already_ended_answers_ok_again(gql: GraphQLClient) -> None:
+    shop = await make_shop("acme")
+    refresh = (await gql.login(shop.email, PASSWORD))["refreshToken"]
+
+    first = await gql.execute(LOGOUT, {"t": refresh})
+    again = await gql.execute(LOGOUT, {"t": refresh})
+
+    assert first["data"]["logout"] == again["data"]["logout"] == {"ok": True, "errors": []}
+
+
+async def test_authenticated_request_reads_its_session_and_user_in_one_statement(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a logged-in user whose tenant's policy and masking table this process has loaded
+    shop = await make_shop("acme")
+    token = (await gql.login(shop.email, PASSWORD))["accessToken"]
+    await gql.execute(ME, token=token, tenant="acme")
+
+    # when
+    with counting_statements(monkeypatch) as outside:
+        await gql.execute("{ __typename }", token=token)
+    with counting_statements(monkeypatch) as inside:
+        await gql.execute("{ __typename }", token=token, tenant="acme")
+
+    # then: one statement reads the session with its user (the revocation check costs none);
+    # in a tenant, the tenant and the membership follow
+    [statement] = outside.sql
+    assert "login_session" in statement
+    assert "user_account" in statement
+    assert len(inside) == 3, inside.sql
+    assert inside.sql[0] == statement

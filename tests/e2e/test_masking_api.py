@@ -11,7 +11,9 @@ import pytest
 from merchantops.domain.suppliers import service as suppliers
 from merchantops.rules import templates
 from merchantops.rules.evaluation import MaskingPolicies
+from merchantops.tenants import outbox
 from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.models import User
 from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.relay import relay_outbox
 from tests.conftest import GraphQLClient
@@ -198,3 +200,62 @@ async def test_a_masked_field_stays_masked_through_graphql_an_export_and_a_webho
         contact["phone"],
     )
     assert b"dana.reyes" not in message.body
+
+
+EXPORT_MEMBERS = """mutation { requestDataExport(input: {dataset: MEMBERS}) {
+  approvalRequest { id } errors { code } } }"""
+
+
+async def test_members_export_shows_the_requester_their_own_record_and_masks_the_others(
+    gql: GraphQLClient, jobs: InProcessQueue
+) -> None:
+    # given: the standard template (contact data partial for a warehouse manager), a
+    # compliance officer to approve the export, and a partner's webhook
+    shop = await make_onboarded_shop("acme")
+    stock = await add_member(shop, "stock@acme.example.com", ["warehouse-manager"])
+    await User.filter(id=stock.id).update(full_name="Sam Stock")
+    await add_member(shop, "officer@acme.example.com", ["compliance-officer"])
+    owner = (await gql.login(shop.email, PASSWORD))["accessToken"]
+    requester = (await gql.login(stock.email, PASSWORD))["accessToken"]
+    officer = (await gql.login("officer@acme.example.com", PASSWORD))["accessToken"]
+
+    with receiver() as hook:
+        await gql.execute(
+            "mutation($u: String!) { createWebhookSubscription(input: {url: $u, eventTypes: "
+            '["member.added"]}) { errors { code } } }',
+            {"u": hook.url},
+            token=owner,
+            tenant="acme",
+        )
+        with tenant_scope(shop.tenant.id):  # an event carrying the requester's own data
+            await outbox.emit(
+                "member.added",
+                {"user": str(stock.id), "email": stock.email, "full_name": "Sam Stock"},
+            )
+        # when: the warehouse manager exports the members, and compliance approves
+        asked = (await gql.execute(EXPORT_MEMBERS, token=requester, tenant="acme"))["data"]
+        request = asked["requestDataExport"]["approvalRequest"]
+        await gql.execute(APPROVE, {"id": request["id"]}, token=officer, tenant="acme")
+        for _ in range(2):
+            await relay_outbox(jobs, jobs.policy)
+            await jobs.drain()
+    exported = await gql.execute(EXPORTS, token=requester, tenant="acme")
+    seen = await _emails(gql, stock.email)
+
+    # then: the requester's own row in full, the others masked as GraphQL masks them for them
+    [export] = [edge["node"] for edge in exported["data"]["dataExports"]["edges"]]
+    assert export["rows"] == [
+        {"email": "o**********************m", "full_name": ""},
+        {"email": "o********************m", "full_name": ""},
+        {"email": "stock@acme.example.com", "full_name": "Sam Stock"},
+    ]
+    assert seen == {
+        "o**********************m": "",
+        "o********************m": "",
+        "stock@acme.example.com": "Sam Stock",
+    }
+    # the webhook goes to partners, not to the requester: their data stays masked there
+    [message] = hook.received
+    body = json.loads(message.body)["data"]
+    assert (body["email"], body["full_name"]) == ("s********************m", "S*******k")
+    assert b"stock@acme" not in message.body

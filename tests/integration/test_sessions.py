@@ -1,14 +1,15 @@
-"""Login and the rotating refresh-token family."""
+"""Login, the rotating refresh-token family, and sessions that end for every token at once."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 
 from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.errors import InvalidCredentials, InvalidToken
-from merchantops.tenants.models import RefreshToken, User
+from merchantops.tenants.models import LoginSession, RefreshToken, SessionEnd, User
 from merchantops.tenants.secrets import token_digest
 from merchantops.tenants.tokens import AccessTokenCodec
 from tests.conftest import TEST_SECRET
@@ -113,5 +114,114 @@ async def test_logout_revokes_the_family(db: str, auth: Authenticator) -> None:
         await auth.refresh(session.refresh_token)
 
 
-async def _family(raw: str) -> object:
+def bearer(access_token: str) -> str:
+    return f"Bearer {access_token}"
+
+
+async def test_access_token_after_logout_is_refused_at_once(db: str, auth: Authenticator) -> None:
+    # given: a session whose access token works
+    await make_user("ana@example.com")
+    session = await auth.login("ana@example.com", PASSWORD)
+    assert (await auth.principal(bearer(session.access_token), None)).user is not None
+
+    # when
+    await auth.logout(session.refresh_token)
+
+    # then
+    with pytest.raises(InvalidToken, match="This session has ended; log in again"):
+        await auth.principal(bearer(session.access_token), None)
+
+
+async def test_refresh_token_reuse_ends_the_access_tokens_of_its_session_only(
+    db: str, auth: Authenticator
+) -> None:
+    # given: a session refreshed once (two access tokens) and a second session of the user
+    await make_user("ana@example.com")
+    stolen = await auth.login("ana@example.com", PASSWORD)
+    current = await auth.refresh(stolen.refresh_token)
+    other_device = await auth.login("ana@example.com", PASSWORD)
+
+    # when: the already-used refresh token is presented again
+    with pytest.raises(InvalidToken):
+        await auth.refresh(stolen.refresh_token)
+
+    # then: both access tokens of that session are refused, the other session's still works
+    for access_token in (stolen.access_token, current.access_token):
+        with pytest.raises(InvalidToken, match="session has ended"):
+            await auth.principal(bearer(access_token), None)
+    principal = await auth.principal(bearer(other_device.access_token), None)
+    assert principal.user is not None
+    assert principal.user.email == "ana@example.com"
+
+
+async def test_logout_records_when_and_why_the_session_ended_keeping_the_first_reason(
+    db: str, auth: Authenticator
+) -> None:
+    # given
+    await make_user("ana@example.com")
+    reused = await auth.login("ana@example.com", PASSWORD)
+    await auth.refresh(reused.refresh_token)
+    with pytest.raises(InvalidToken):
+        await auth.refresh(reused.refresh_token)
+    logged_out = await auth.login("ana@example.com", PASSWORD)
+
+    # when: both sessions are logged out (the first a second time)
+    await auth.logout(reused.refresh_token)
+    await auth.logout(logged_out.refresh_token)
+
+    # then
+    ends = {row.id: (row.end_reason, row.ended_at is not None) for row in await LoginSession.all()}
+    assert ends == {
+        await _family(reused.refresh_token): (SessionEnd.REUSE_DETECTED, True),
+        await _family(logged_out.refresh_token): (SessionEnd.LOGOUT, True),
+    }
+
+
+async def test_logout_with_an_unknown_refresh_token_is_refused_and_ends_nothing(
+    db: str, auth: Authenticator
+) -> None:
+    # given
+    await make_user("ana@example.com")
+    session = await auth.login("ana@example.com", PASSWORD)
+
+    # when
+    with pytest.raises(InvalidToken, match="nothing was logged out") as raised:
+        await auth.logout("not-a-token")
+
+    # then
+    assert raised.value.field == "refreshToken"
+    assert await auth.principal(bearer(session.access_token), None)
+    assert await auth.refresh(session.refresh_token)
+
+
+async def test_logout_with_a_used_refresh_token_of_a_live_session_ends_it(
+    db: str, auth: Authenticator
+) -> None:
+    await make_user("ana@example.com")
+    first = await auth.login("ana@example.com", PASSWORD)
+    second = await auth.refresh(first.refresh_token)
+
+    await auth.logout(first.refresh_token)
+
+    with pytest.raises(InvalidToken, match="session has ended"):
+        await auth.principal(bearer(second.access_token), None)
+    with pytest.raises(InvalidToken):
+        await auth.refresh(second.refresh_token)
+
+
+async def test_access_token_naming_another_users_session_is_refused(
+    db: str, auth: Authenticator
+) -> None:
+    # given: a token correctly signed, for Bo, but naming Ana's live session
+    await make_user("ana@example.com")
+    bo = await make_user("bo@example.com")
+    ana = await auth.login("ana@example.com", PASSWORD)
+    forged, _ = auth.codec.issue(bo.id, session_id=await _family(ana.refresh_token))
+
+    # when / then
+    with pytest.raises(InvalidToken, match="invalid"):
+        await auth.principal(bearer(forged), None)
+
+
+async def _family(raw: str) -> UUID:
     return (await RefreshToken.get(token_hash=token_digest(raw))).family_id

@@ -13,6 +13,7 @@ from merchantops.rules.masking import (
     TEMPLATE,
     Classification,
     MaskingTable,
+    Reader,
     Strategy,
     mask,
     mask_json,
@@ -119,3 +120,20 @@ def test_classified_keys_are_masked_anywhere_in_json() -> None:
         "after": {"email": REDACTED, "roles": ["a"], "nested": [{"phone": REDACTED}]},
         "before": None,
     }
+
+
+def test_own_personal_data_is_shown_only_to_a_single_person_reading_it() -> None:
+    # given: the template, and data about the user 42
+    table = MaskingTable.compile(parse_masking(TEMPLATE))
+    clerk = frozenset({"warehouse-staff"})
+    personal = Classification.CONFIDENTIAL_PERSONAL
+
+    # when
+    to_themself = table.decide(personal, Reader(clerk, person="42"), subject=42)
+    to_a_colleague = table.decide(personal, Reader(clerk, person="7"), subject=42)
+    to_partners = table.decide(personal, Reader(frozenset({"webhook"})), subject=42)
+    about_nobody = table.decide(personal, Reader(clerk, person="42"))
+
+    # then
+    assert to_themself is Strategy.NONE
+    assert to_a_colleague is to_partners is about_nobody is Strategy.PARTIAL

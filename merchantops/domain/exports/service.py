@@ -5,7 +5,10 @@
 The dataset's highest classification goes to compliance as `export.classification` (the
 template holds personal-data exports for the compliance officer). A queued export emits
 `data_export.queued`; the event job builds its rows, each classified field masked by the
-tenant's masking table for the roles and scopes the requester held when asking.
+tenant's masking table for the roles and scopes the requester held when asking. Only the
+requester reads the rows, so the requester's own record is not masked for them
+(`rules.masking.Reader`): a row about a user names that user in its dataset's `subject` key,
+which is not exported.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.rules.masking import (
     Classification,
     MaskingTable,
+    Reader,
     classification_of,
     entity_of,
     mask,
@@ -38,6 +42,7 @@ from merchantops.tenants.context import current_actor, current_tenant_id
 from merchantops.tenants.errors import InvalidInput
 from merchantops.tenants.jobs import JobContext, JobFunction
 from merchantops.tenants.models import Membership, OutboxEvent, User
+from merchantops.tenants.principal import actor_user_id
 
 CREATE = "data_export.create"
 MAX_ROWS = 10_000
@@ -46,10 +51,12 @@ LEVELS = list(Classification)
 
 @dataclass(frozen=True, slots=True)
 class Dataset:
-    """Rows of plain values; `columns` maps each column to the model field it comes from."""
+    """Rows of plain values; `columns` maps each column to the model field it comes from, and
+    `subject` names the row key (not exported) holding the id of the user a row is about."""
 
     columns: dict[str, tuple[type[Model], str]]
     fetch: Callable[[], Awaitable[list[dict[str, Any]]]]
+    subject: str | None = None
 
     def classification(self) -> Classification:
         return max(
@@ -78,7 +85,7 @@ async def _supplier_contacts() -> list[dict[str, Any]]:
 async def _members() -> list[dict[str, Any]]:
     user_ids = [m.user_id for m in await Membership.all().limit(MAX_ROWS)]
     users = await User.filter(id__in=user_ids).order_by("email")
-    return [{"email": u.email, "full_name": u.full_name} for u in users]
+    return [{"user": u.id, "email": u.email, "full_name": u.full_name} for u in users]
 
 
 async def _skus() -> list[dict[str, Any]]:
@@ -107,7 +114,9 @@ DATASETS: dict[str, Dataset] = {
         },
         _supplier_contacts,
     ),
-    "members": Dataset({"email": (User, "email"), "full_name": (User, "full_name")}, _members),
+    "members": Dataset(
+        {"email": (User, "email"), "full_name": (User, "full_name")}, _members, subject="user"
+    ),
     "skus": Dataset(
         {
             "code": (Sku, "code"),
@@ -190,7 +199,10 @@ async def run(export_id: UUID, masking: MaskingPolicies) -> DataExport | None:
             return export
         dataset = DATASETS[export.dataset]
         table = await masking.table(current_tenant_id())
-        rows = [_masked(row, dataset, table, export) for row in await dataset.fetch()]
+        requester = Reader(
+            frozenset(export.roles), frozenset(export.scopes), actor_user_id(export.requested_by)
+        )
+        rows = [_masked(row, dataset, table, requester) for row in await dataset.fetch()]
         export.rows, export.row_count = rows, len(rows)
         export.status, export.finished_at = ExportStatus.DONE, datetime.now(UTC)
         await export.save(update_fields=["rows", "row_count", "status", "finished_at"])
@@ -198,19 +210,21 @@ async def run(export_id: UUID, masking: MaskingPolicies) -> DataExport | None:
 
 
 def _masked(
-    row: dict[str, Any], dataset: Dataset, table: MaskingTable, export: DataExport
+    row: dict[str, Any], dataset: Dataset, table: MaskingTable, requester: Reader
 ) -> dict[str, Any]:
-    masked = {}
-    for column, value in row.items():
-        model, field = dataset.columns[column]
-        strategy = table.strategy(
-            classification_of(model, field, Classification.INTERNAL),
-            roles=export.roles,
-            scopes=export.scopes,
-            entity=entity_of(model),
+    subject = row.get(dataset.subject) if dataset.subject else None
+    return {
+        column: mask(
+            table.decide(
+                classification_of(model, field, Classification.INTERNAL),
+                requester,
+                entity=entity_of(model),
+                subject=subject,
+            ),
+            row[column],
         )
-        masked[column] = mask(strategy, value)
-    return masked
+        for column, (model, field) in dataset.columns.items()
+    }
 
 
 def export_job(masking: MaskingPolicies) -> JobFunction:

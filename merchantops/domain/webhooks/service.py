@@ -30,7 +30,7 @@ from merchantops.domain.webhooks.models import (
 )
 from merchantops.domain.webhooks.signing import new_secret, sign
 from merchantops.rules.evaluation import MaskingPolicies
-from merchantops.rules.masking import mask_json
+from merchantops.rules.masking import Reader, mask_json
 from merchantops.tenants import audit
 from merchantops.tenants.audit import canonical_json
 from merchantops.tenants.context import current_tenant_id
@@ -110,6 +110,7 @@ async def unsubscribe(id: UUID) -> WebhookSubscription:
 # Webhook bodies leave the company: they are masked as for a caller holding only this role,
 # so a tenant's masking rules decide what partners see (`roles: [webhook]` to show more).
 WEBHOOK_ROLE = "webhook"
+PARTNERS = Reader(roles=frozenset({WEBHOOK_ROLE}))
 
 
 async def fan_out(
@@ -124,7 +125,7 @@ async def fan_out(
     table = await (masking or MaskingPolicies()).table(current_tenant_id())
     body = mask_json(
         event.payload,
-        lambda level: table.strategy(level, roles=(WEBHOOK_ROLE,)),
+        lambda level: table.decide(level, PARTNERS),
     )
     subscriptions = [
         s

@@ -4,8 +4,9 @@
     async def email(self) -> str | None: ...
 
 The strategy depends on the caller's roles (all inherited ones) or API-key scopes; a caller's
-own record is never masked for them. Outside a tenant there is no table: nothing is shown of
-other people there anyway.
+own record is never masked for them (`rules.masking.own_record`, the rule every way out
+shares). Free-form JSON (audit diffs) is a trail others read: masked by the table alone.
+Outside a tenant there is no table: nothing is shown of other people there anyway.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from merchantops.rules.masking import (
     entity_of,
     mask,
     mask_json,
+    own_record,
 )
 
 
@@ -83,8 +85,8 @@ def strategy_now(
     principal = context.principal
     if principal.tenant_id is None or context.policy is None:
         return Strategy.NONE
-    if principal.user is not None and str(getattr(source, "id", "")) == str(principal.user.id):
-        return Strategy.NONE  # one's own data
+    if principal.user is not None and own_record(getattr(source, "id", None), principal.user.id):
+        return Strategy.NONE
     decided: dict[tuple[Classification, str], Strategy] = context.strategies
     strategy = decided.get((classification, entity))
     if strategy is None:

@@ -117,10 +117,17 @@ class IdentityMutation:
 
     @strawberry.mutation(
         extensions=[requires(PUBLIC)],
-        description="End the session the refresh token belongs to, on every device using it.",
+        description=(
+            "End the session the refresh token belongs to: its refresh and access tokens stop "
+            "working at once, on every device using them. `ok` also when it had already ended; "
+            "`UNAUTHENTICATED` for a token no session knows."
+        ),
     )
     async def logout(self, info: Info, input: RefreshTokenInput) -> LogoutPayload:
-        await info.context.authenticator.logout(input.refresh_token)
+        try:
+            await info.context.authenticator.logout(input.refresh_token)
+        except GovernanceError as error:
+            return LogoutPayload(errors=user_errors(error))
         return LogoutPayload(ok=True)
 
     @strawberry.mutation(
