@@ -281,6 +281,7 @@ DOCUMENTS = st.one_of(
 )
 
 
+@pytest.mark.timeout(300)  # 250 generated documents; a loaded machine needs more than 60 s
 @given(document=DOCUMENTS)
 @hypothesis_settings(
     max_examples=250,
