@@ -29,8 +29,10 @@ from merchantops.tenants.accounts import normalize_email
 from merchantops.tenants.errors import (
     InvalidCredentials,
     InvalidToken,
+    SessionRevoked,
     TenantAccessDenied,
     TenantSuspended,
+    TokenExpired,
 )
 from merchantops.tenants.models import (
     LoginSession,
@@ -99,10 +101,9 @@ class Authenticator:
             if token is None:
                 raise InvalidToken("The refresh token is invalid; log in again.")
             if token.used_at is not None or token.revoked_at is not None:
-                await _end_session(token.family_id, token.user_id, SessionEnd.REUSE_DETECTED, now)
-                failure = InvalidToken("The refresh token was already used; log in again.")
+                failure = await _refused_refresh(token, now)
             elif token.expires_at <= now or not token.user.is_active:
-                failure = InvalidToken("The refresh token has expired; log in again.")
+                failure = TokenExpired("The refresh token has expired; log in again.")
             else:
                 token.used_at = now
                 await token.save(update_fields=["used_at"])
@@ -142,7 +143,7 @@ class Authenticator:
         if session is None or not session.user.is_active:
             raise InvalidToken("The access token is invalid.")
         if session.ended_at is not None:
-            raise InvalidToken("This session has ended; log in again.")
+            raise SessionRevoked(_ended(session.end_reason))
         user = session.user
         if not tenant_slug:
             return Principal(user=user)
@@ -204,6 +205,27 @@ def _ensure_active(tenant: Tenant) -> None:
             f"Tenant '{tenant.slug}' is suspended; nothing can be read or changed until a "
             "platform administrator reactivates it."
         )
+
+
+def _ended(reason: str | None) -> str:
+    if reason == SessionEnd.REUSE_DETECTED:
+        return (
+            "This session was revoked because one of its older refresh tokens was presented "
+            "again (it may have been copied); log in again."
+        )
+    return "This session has ended (logged out); log in again."
+
+
+async def _refused_refresh(token: RefreshToken, now: datetime) -> InvalidToken:
+    """A refresh token that was used or revoked: a reuse ends its session; say why it failed."""
+    session = await LoginSession.get_or_none(id=token.family_id)
+    if session is not None and session.ended_at is not None:
+        return SessionRevoked(_ended(session.end_reason))
+    await _end_session(token.family_id, token.user_id, SessionEnd.REUSE_DETECTED, now)
+    return SessionRevoked(
+        "This refresh token was already used, so the session has been revoked: presenting an "
+        "older token again means it may have been copied. Log in again."
+    )
 
 
 __all__ = ["Authenticator", "Session"]

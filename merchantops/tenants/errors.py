@@ -25,6 +25,18 @@ class InvalidToken(GovernanceError):
     code = "UNAUTHENTICATED"
 
 
+class TokenExpired(InvalidToken):
+    """A token that was good and has run out: refresh it (access) or log in (refresh)."""
+
+    code = "TOKEN_EXPIRED"
+
+
+class SessionRevoked(InvalidToken):
+    """The session the token belongs to was ended: logged out, or revoked after a reuse."""
+
+    code = "SESSION_REVOKED"
+
+
 class TenantAccessDenied(GovernanceError):
     code = "TENANT_FORBIDDEN"
 
@@ -62,6 +74,8 @@ __all__ = [
     "LastOwner",
     "NotFound",
     "PermissionDenied",
+    "SessionRevoked",
     "TenantAccessDenied",
     "TenantSuspended",
+    "TokenExpired",
 ]

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 import jwt
 
-from merchantops.tenants.errors import InvalidToken
+from merchantops.tenants.errors import InvalidToken, TokenExpired
 
 ALGORITHM = "HS256"
 ISSUER = "merchantops"
@@ -59,7 +59,7 @@ class AccessTokenCodec:
                 options={"require": ["sub", "sid", "exp", "iat", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise InvalidToken("The access token has expired; refresh it.") from exc
+            raise TokenExpired("The access token has expired; refresh it.") from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken("The access token is invalid.") from exc
         if claims.get("typ") != "access":

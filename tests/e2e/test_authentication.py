@@ -62,6 +62,7 @@ def _token(secret: str = TEST_SECRET, **overrides: object) -> str:
     now = datetime.now(UTC)
     claims: dict[str, object] = {
         "sub": "00000000-0000-0000-0000-000000000000",
+        "sid": "00000000-0000-0000-0000-000000000000",
         "iat": now,
         "exp": now + timedelta(minutes=5),
         "iss": "merchantops",
@@ -96,7 +97,8 @@ async def test_expired_tampered_and_foreign_tokens_are_rejected(gql: GraphQLClie
         # then
         assert response.status_code == 401, name
         error = response.json()["errors"][0]
-        assert error["extensions"]["code"] == "UNAUTHENTICATED", name
+        expected = "TOKEN_EXPIRED" if name == "expired" else "UNAUTHENTICATED"
+        assert error["extensions"]["code"] == expected, name
         assert response.json()["data"] is None, name
 
 
@@ -145,8 +147,10 @@ async def test_reused_refresh_token_logs_out_the_whole_family(gql: GraphQLClient
 
     # then
     assert reused["session"] is None
-    assert reused["errors"][0]["code"] == "UNAUTHENTICATED"
+    assert reused["errors"][0]["code"] == "SESSION_REVOKED"
     assert after["session"] is None
+    assert after["errors"][0]["code"] == "SESSION_REVOKED"
+    assert "older refresh tokens was presented again" in after["errors"][0]["message"]
 
 
 async def test_logout_ends_the_session(gql: GraphQLClient) -> None:
@@ -186,8 +190,8 @@ async def test_access_token_is_refused_on_the_next_request_after_logout(
         "data": None,
         "errors": [
             {
-                "message": "This session has ended; log in again.",
-                "extensions": {"code": "UNAUTHENTICATED"},
+                "message": "This session has ended (logged out); log in again.",
+                "extensions": {"code": "SESSION_REVOKED"},
             }
         ],
     }
@@ -224,7 +228,8 @@ async def test_reused_refresh_token_ends_the_access_tokens_of_its_session(
 
     # then
     assert response.status_code == 401
-    assert response.json()["errors"][0]["message"] == "This session has ended; log in again."
+    assert response.json()["errors"][0]["extensions"]["code"] == "SESSION_REVOKED"
+    assert "older refresh tokens was presented again" in response.json()["errors"][0]["message"]
 
 
 async def test_logout_with_a_garbage_token_answers_a_typed_error_not_ok(

@@ -85,7 +85,7 @@ async def test_an_api_key_asking_for_the_user_and_the_tenant_leaves_the_server_a
         timeout=10,
     )
 
-    assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert refused["errors"][0]["extensions"]["code"] == "USER_REQUIRED"
     assert after["data"]["departments"]["edges"]
     assert (await asyncio.wait_for(gql.http.get("/readyz"), timeout=10)).status_code == 200
 

@@ -42,7 +42,9 @@ async def test_access_token_logged_out_on_one_instance_is_refused_by_another_sha
     assert before.status_code == 200
     assert logout["data"]["logout"]["ok"] is True
     assert after.status_code == 401
-    assert after.json()["errors"][0]["message"] == "This session has ended; log in again."
+    assert (
+        after.json()["errors"][0]["message"] == "This session has ended (logged out); log in again."
+    )
 
 
 async def _client(stack: AsyncExitStack, app: Starlette) -> GraphQLClient:

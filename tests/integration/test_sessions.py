@@ -8,7 +8,7 @@ from uuid import UUID
 import pytest
 
 from merchantops.tenants.auth import Authenticator
-from merchantops.tenants.errors import InvalidCredentials, InvalidToken
+from merchantops.tenants.errors import InvalidCredentials, InvalidToken, SessionRevoked
 from merchantops.tenants.models import LoginSession, RefreshToken, SessionEnd, User
 from merchantops.tenants.secrets import token_digest
 from merchantops.tenants.tokens import AccessTokenCodec
@@ -76,11 +76,11 @@ async def test_refresh_token_reuse_revokes_the_whole_family(db: str, auth: Authe
     other_device = await auth.login("ana@example.com", PASSWORD)
 
     # when: the already-used token is presented again
-    with pytest.raises(InvalidToken, match="already used"):
+    with pytest.raises(SessionRevoked, match="already used, so the session has been revoked"):
         await auth.refresh(stolen.refresh_token)
 
-    # then: the legitimate newest token of that family is dead too, the other family lives
-    with pytest.raises(InvalidToken):
+    # then: the legitimate newest token of that family is dead too, and says why
+    with pytest.raises(SessionRevoked, match="older refresh tokens was presented again"):
         await auth.refresh(current.refresh_token)
     assert await auth.refresh(other_device.refresh_token)
     family = await RefreshToken.filter(family_id=(await _family(stolen.refresh_token)))
@@ -128,7 +128,7 @@ async def test_access_token_after_logout_is_refused_at_once(db: str, auth: Authe
     await auth.logout(session.refresh_token)
 
     # then
-    with pytest.raises(InvalidToken, match="This session has ended; log in again"):
+    with pytest.raises(SessionRevoked, match=r"This session has ended \(logged out\)"):
         await auth.principal(bearer(session.access_token), None)
 
 
@@ -147,7 +147,7 @@ async def test_refresh_token_reuse_ends_the_access_tokens_of_its_session_only(
 
     # then: both access tokens of that session are refused, the other session's still works
     for access_token in (stolen.access_token, current.access_token):
-        with pytest.raises(InvalidToken, match="session has ended"):
+        with pytest.raises(SessionRevoked, match="revoked because one of its older"):
             await auth.principal(bearer(access_token), None)
     principal = await auth.principal(bearer(other_device.access_token), None)
     assert principal.user is not None
@@ -203,7 +203,7 @@ async def test_logout_with_a_used_refresh_token_of_a_live_session_ends_it(
 
     await auth.logout(first.refresh_token)
 
-    with pytest.raises(InvalidToken, match="session has ended"):
+    with pytest.raises(SessionRevoked, match="session has ended"):
         await auth.principal(bearer(second.access_token), None)
     with pytest.raises(InvalidToken):
         await auth.refresh(second.refresh_token)

@@ -6,7 +6,7 @@ from uuid import uuid4
 import jwt
 import pytest
 
-from merchantops.tenants.errors import InvalidToken
+from merchantops.tenants.errors import InvalidToken, TokenExpired
 from merchantops.tenants.tokens import AccessClaims, AccessTokenCodec
 
 SECRET = "unit-test-secret-of-a-reasonable-length"
@@ -40,7 +40,7 @@ def test_expired_token_is_refused_with_a_hint_to_refresh() -> None:
         uuid4(), session_id=uuid4(), now=datetime.now(UTC) - timedelta(hours=1)
     )
 
-    with pytest.raises(InvalidToken, match="expired"):
+    with pytest.raises(TokenExpired, match="expired; refresh it"):
         codec().user_id(token)
 
 

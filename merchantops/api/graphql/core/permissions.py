@@ -41,7 +41,14 @@ class Requirement(BasePermission):
 
     @staticmethod
     def _authenticated(info: Info) -> None:
-        if info.context.principal.user is None:
+        principal = info.context.principal
+        if principal.user is None and principal.api_key is not None:
+            raise ApiError(
+                "USER_REQUIRED",
+                "API keys have no user: this field answers for a person logged in with a "
+                "password. An API key acts for its tenant (`currentTenant`).",
+            )
+        if principal.user is None:
             raise ApiError(
                 "UNAUTHENTICATED", "Log in first and send 'Authorization: Bearer <access token>'."
             )
