@@ -16,7 +16,16 @@ from uuid import UUID
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from merchantops.rules.document import InvalidRuleSet, RuleSetDocument, RuleSetKind, parse
+from merchantops.rules import facts
+from merchantops.rules.document import (
+    InvalidRuleSet,
+    RiskThen,
+    RuleSetDocument,
+    RuleSetKind,
+    in_document_order,
+    parse,
+    validate,
+)
 from merchantops.rules.durable_engine import TooComplex, compile_document
 from merchantops.rules.masking import MaskingDocument, MaskingTable, parse_masking
 from merchantops.rules.models import RuleSetVersion, VersionStatus
@@ -36,21 +45,38 @@ class InvalidDocument(GovernanceError):
 
 
 def check(data: Any) -> RuleSetDocument | MaskingDocument:
-    """Parse and compile-check a document; `InvalidDocument` lists every problem by path."""
-    try:
-        if isinstance(data, Mapping) and data.get("kind") == RuleSetKind.MASKING.value:
+    """Parse, fact-check and compile-check a document; `InvalidDocument` lists every problem.
+
+    Every problem is reported at once, each with its path: shape and type errors rule by rule,
+    duplicate ids, facts outside the kind's catalogue (`rules.facts`), rules too complex to
+    compile.
+    """
+    if isinstance(data, Mapping) and data.get("kind") == RuleSetKind.MASKING.value:
+        try:
             masking = parse_masking(data)
             MaskingTable.compile(masking)
-            return masking
-        document = parse(data)
-    except InvalidRuleSet as invalid:
-        raise InvalidDocument(invalid.problems) from None
-    try:
-        compile_document(document, key="check")
-    except TooComplex as complex_rule:
-        index = next(i for i, r in enumerate(document.rules) if r.id == complex_rule.rule_id)
-        raise InvalidDocument([(f"rules[{index}].when", str(complex_rule))]) from None
-    return document
+        except InvalidRuleSet as invalid:
+            raise InvalidDocument(invalid.problems) from None
+        return masking
+    checked = validate(data)
+    problems = list(checked.problems)
+    if checked.kind is not None:
+        conditions = [(f"rules[{index}].when", rule.when) for index, rule in checked.rules]
+        keys = [
+            (f"rules[{index}].then.dedup_key", then.dedup_key)
+            for index, then in checked.outcomes.items()
+            if isinstance(then, RiskThen)
+        ]
+        problems += facts.unknown_facts(checked.kind, conditions, keys)
+        for index, rule in checked.rules:
+            single = RuleSetDocument.model_construct(kind=checked.kind, rules=[rule])
+            try:
+                compile_document(single, key="check")
+            except TooComplex as complex_rule:
+                problems.append((f"rules[{index}].when", str(complex_rule)))
+    if problems:
+        raise InvalidDocument(in_document_order(problems))
+    return parse(data)
 
 
 async def create_draft(data: Any) -> RuleSetVersion:

@@ -64,12 +64,15 @@ async def test_compliance_manager_drafts_dry_runs_and_activates(gql: GraphQLClie
     }
 
 
-async def test_invalid_document_errors_point_at_the_node(gql: GraphQLClient) -> None:
+async def test_invalid_document_reports_every_problem_with_its_path(gql: GraphQLClient) -> None:
     shop = await make_shop("acme")
     token = (await gql.login(shop.email, PASSWORD))["accessToken"]
     bad = {
         "kind": "compliance",
-        "rules": [{"id": "r", "when": {"fact": "x", "gt": "a"}, "then": {}}],
+        "rules": [
+            {"id": "r", "when": {"fact": "po.total", "gt": "a"}, "then": {}},
+            {"id": "s", "when": {"fact": "refund.amount", "gt": 1}, "then": {"outcome": "flag"}},
+        ],
     }
 
     payload = (await gql.execute(DRAFT, {"d": bad}, token=token, tenant="acme"))["data"][
@@ -83,8 +86,17 @@ async def test_invalid_document_errors_point_at_the_node(gql: GraphQLClient) -> 
     )
 
     assert payload["version"] is None
-    assert {e["field"] for e in payload["errors"]} == {"document.rules[0].when.gt"}
-    assert problems["data"]["validateRuleSet"][0]["path"] == "rules[0].when.gt"
+    assert [e["field"] for e in payload["errors"]] == [
+        "document.rules[0].when.gt",
+        "document.rules[0].then.outcome",
+        "document.rules[1].when.fact",
+    ]
+    assert [p["path"] for p in problems["data"]["validateRuleSet"]] == [
+        "rules[0].when.gt",
+        "rules[0].then.outcome",
+        "rules[1].when.fact",
+    ]
+    assert "'refund.amount' is not a compliance fact" in payload["errors"][2]["message"]
 
 
 async def test_staff_cannot_activate_rule_sets(gql: GraphQLClient) -> None:

@@ -123,7 +123,7 @@ Call = tuple[str, dict[str, Any]]
 RULES = {
     "kind": "compliance",
     "description": "secret rules",
-    "rules": [{"id": "r", "when": {"fact": "x", "eq": 1}, "then": {"outcome": "flag"}}],
+    "rules": [{"id": "r", "when": {"fact": "po.total", "eq": 1}, "then": {"outcome": "flag"}}],
 }
 
 

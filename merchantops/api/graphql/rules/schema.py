@@ -13,7 +13,7 @@ from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.pagination import paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.rules import document as rule_document
-from merchantops.rules import models, versions
+from merchantops.rules import facts, models, versions
 from merchantops.tenants.errors import GovernanceError
 
 READ = TenantPermission("rule_set", "read")
@@ -55,6 +55,24 @@ class RuleSetVersionNode(relay.Node):
             created_at=version.created_at,
             activated_at=version.activated_at,
         )
+
+
+# The domain's own enum, exposed as it is: one list of values to keep.
+RuleFactType = facts.FactType
+strawberry.enum(RuleFactType, name="RuleFactType")
+
+
+@strawberry.type(description="A fact rules of a kind can test (docs/rules.md, 'Facts').")
+class RuleFact:
+    name: str = strawberry.field(description="Dotted path, e.g. po.total")
+    type: RuleFactType
+    description: str
+    provided_by: list[str] = strawberry.field(
+        description="Actions (compliance) or event types (risk) whose facts carry it."
+    )
+    planned: bool = strawberry.field(
+        description="Declared for an area not built yet: nothing provides it today."
+    )
 
 
 @strawberry.type
@@ -131,6 +149,22 @@ class RuleSetQuery:
             after=after,
             to_node=RuleSetVersionNode.from_model,
         )
+
+    @strawberry.field(
+        extensions=[requires(READ)],
+        description="The facts rules of a kind can test; empty for masking.",
+    )
+    def rule_facts(self, kind: RuleSetKind) -> list[RuleFact]:
+        return [
+            RuleFact(
+                name=entry.name,
+                type=entry.type,
+                description=entry.description,
+                provided_by=list(entry.provided_by),
+                planned=entry.planned,
+            )
+            for entry in facts.catalogue(kind)
+        ]
 
     @strawberry.field(
         extensions=[requires(READ)], description="Problems of a document; empty when valid."
