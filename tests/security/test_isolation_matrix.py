@@ -359,6 +359,7 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         "{ ruleSetVersions { edges { node { id document createdBy } } } }",
         {},
     ),
+    "ruleFacts": lambda i: ("{ ruleFacts(kind: RISK) { name providedBy } }", {}),
     "validateRuleSet": lambda i: (
         "query($d: JSON!) { validateRuleSet(document: $d) { path message } }",
         {"d": {"kind": "risk", "rules": []}},

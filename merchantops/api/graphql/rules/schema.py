@@ -31,6 +31,19 @@ RuleSetStatus = models.VersionStatus
 strawberry.enum(RuleSetStatus, name="RuleSetStatus")
 
 
+# The domain's own enum, exposed as it is: one list of values to keep.
+RuleSetActivationVia = models.ActivationVia
+strawberry.enum(RuleSetActivationVia, name="RuleSetActivationVia")
+
+
+@strawberry.type(description="One period a version was in force.")
+class RuleSetActivation:
+    activated_at: datetime
+    deactivated_at: datetime | None = strawberry.field(description="Null while in force.")
+    activated_by: str = strawberry.field(description="Who activated it ('' before 0013).")
+    via: RuleSetActivationVia
+
+
 @strawberry.type(name="RuleSetVersion")
 class RuleSetVersionNode(relay.Node):
     id: relay.NodeID[str]
@@ -40,7 +53,22 @@ class RuleSetVersionNode(relay.Node):
     document: JSON
     created_by: str
     created_at: datetime
-    activated_at: datetime | None
+    activated_at: datetime | None = strawberry.field(
+        description="When it was first activated; every period in force is in activations."
+    )
+
+    @strawberry.field(description="Every period it was in force, oldest first.")
+    async def activations(self, info: Info) -> list[RuleSetActivation]:
+        rows = await info.context.loaders.activations_of_rule_set.load(self.id)  # type: ignore[arg-type]
+        return [
+            RuleSetActivation(
+                activated_at=row.activated_at,
+                deactivated_at=row.deactivated_at,
+                activated_by=row.activated_by,
+                via=row.via,
+            )
+            for row in rows
+        ]
 
     @classmethod
     def from_model(cls, version: models.RuleSetVersion) -> Self:
@@ -219,7 +247,8 @@ class RuleSetMutation:
         return RuleSetPayload(version=RuleSetVersionNode.from_model(version))
 
     @strawberry.mutation(
-        extensions=[requires(APPROVE)], description="Re-activate the previously active version."
+        extensions=[requires(APPROVE)],
+        description="Re-activate the version in force before the current one (a rollback).",
     )
     async def rollback_rule_set(self, input: RollbackRuleSetInput) -> RuleSetPayload:
         try:
