@@ -1,26 +1,28 @@
-"""`merchantops`: serve the API, migrate, and administer tenants and users."""
+"""`merchantops`: serve the API, migrate, and administer tenants and users.
+
+Only the standard library and typer are imported here: each command imports what it needs
+when it runs, so `merchantops --help` answers at once (tortoise, strawberry and durable-rules
+cost seconds to import; `tests/unit/test_cli.py` holds `--help` to importing none of them).
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from pydantic import ValidationError
 
-from merchantops.db import close_db, init_db, migrate_db
-from merchantops.domain import onboarding
-from merchantops.log import configure_logging
-from merchantops.settings import Settings
-from merchantops.tenants import admin
-from merchantops.tenants.errors import GovernanceError, NotFound
-from merchantops.tenants.models import TenantStatus
+if TYPE_CHECKING:
+    from merchantops.settings import Settings
+    from merchantops.tenants.models import TenantStatus
 
 T = TypeVar("T")
 SCHEMA_PATH = Path("schema.graphql")
+RULES_DOCS_PATH = Path("docs/rules.md")
+# The defaults of merchantops.settings.Settings (a test keeps them equal), shown by --help.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
 
 app = typer.Typer(
     help="MerchantOps: a multi-tenant GraphQL operations API for e-commerce businesses.",
@@ -30,6 +32,10 @@ app = typer.Typer(
 
 
 def load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from merchantops.settings import Settings
+
     try:
         return Settings()
     except ValidationError as error:
@@ -39,6 +45,11 @@ def load_settings() -> Settings:
 
 
 def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    import asyncio
+
+    from merchantops.db import close_db, init_db
+    from merchantops.tenants.errors import GovernanceError
+
     async def wrapped() -> T:
         await init_db(settings.tortoise_db_url)
         try:
@@ -53,10 +64,18 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
         raise typer.Exit(1) from None
 
 
+def _migrate(settings: Settings) -> None:
+    import asyncio
+
+    from merchantops.db import migrate_db
+
+    asyncio.run(migrate_db(settings.tortoise_db_url))
+
+
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Bind address [default: HOST setting].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [default: PORT setting].")] = None,
+    host: Annotated[str, typer.Option(envvar="HOST", help="Bind address.")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(envvar="PORT", help="Port.")] = DEFAULT_PORT,
     migrate: Annotated[bool, typer.Option(help="Apply migrations first.")] = True,
     demo: Annotated[
         bool | None, typer.Option(help="Create the demo tenant [default: on outside production].")
@@ -64,29 +83,36 @@ def serve(
 ) -> None:
     """Start the API (GraphQL at /graphql, /healthz, /readyz)."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from merchantops.api.app import create_app
     from merchantops.demo import ensure_demo
+    from merchantops.log import configure_logging, uvicorn_log_config
 
     settings = load_settings()
     configure_logging(json=settings.is_production)
     if migrate:
-        asyncio.run(migrate_db(settings.tortoise_db_url))
+        _migrate(settings)
     if demo if demo is not None else not settings.is_production:
         logins = run_with_db(settings, ensure_demo)
         typer.echo("Demo logins (development only):")
         for login in logins:
             typer.echo(f"  {login.email} / {login.password}   tenant: {login.tenant}")
-    bind_host = host or settings.host
-    bind_port = port or settings.port
     ide = " (GraphiQL in a browser)" if settings.graphiql_enabled else ""
-    typer.echo(f"GraphQL: http://{bind_host}:{bind_port}/graphql{ide}")
-    uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="info")
+    typer.echo(f"GraphQL: http://{host}:{port}/graphql{ide}")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=uvicorn_log_config(json=settings.is_production) or LOGGING_CONFIG,
+    )
 
 
 @app.command()
 def worker() -> None:
     """Run the arq worker: background jobs and the schedule (needs REDIS_URL)."""
+    from merchantops.log import configure_logging
     from merchantops.workers.arq_worker import run
 
     settings = load_settings()
@@ -103,8 +129,7 @@ def worker() -> None:
 @app.command("migrate")
 def migrate_command() -> None:
     """Apply every committed database migration."""
-    settings = load_settings()
-    asyncio.run(migrate_db(settings.tortoise_db_url))
+    _migrate(load_settings())
     typer.echo("Database is up to date.")
 
 
@@ -113,6 +138,8 @@ def makemigrations(
     name: Annotated[str | None, typer.Option(help="Name for the new migration.")] = None,
 ) -> None:
     """Write a migration for model changes (developers; commit the file)."""
+    import asyncio
+
     from tortoise.cli.cli import run_cli_async
 
     argv = ["--config", "merchantops.db.TORTOISE_ORM", "makemigrations"]
@@ -130,6 +157,8 @@ def create_user(
     platform_admin: Annotated[bool, typer.Option(help="May create and suspend tenants.")] = False,
 ) -> None:
     """Create a user account."""
+    from merchantops.tenants import admin
+
     settings = load_settings()
     user = run_with_db(
         settings,
@@ -147,6 +176,10 @@ def create_tenant(
     owner_email: Annotated[str, typer.Option(help="First owner; invited if without account.")],
 ) -> None:
     """Create a tenant with its first owner."""
+    from datetime import timedelta
+
+    from merchantops.domain import onboarding
+
     settings = load_settings()
     ttl = timedelta(seconds=settings.invitation_ttl_seconds)
     created = run_with_db(
@@ -161,6 +194,8 @@ def create_tenant(
 
 
 def _set_status(slug: str, status: TenantStatus) -> None:
+    from merchantops.tenants import admin
+
     settings = load_settings()
     tenant = run_with_db(settings, lambda: admin.set_tenant_status(slug, status))
     typer.echo(f"Tenant {tenant.slug} is {tenant.status.value}.")
@@ -169,12 +204,16 @@ def _set_status(slug: str, status: TenantStatus) -> None:
 @app.command("suspend-tenant")
 def suspend_tenant(slug: Annotated[str, typer.Argument(help="Tenant slug.")]) -> None:
     """Suspend a tenant: every request for it is refused until it is activated."""
+    from merchantops.tenants.models import TenantStatus
+
     _set_status(slug, TenantStatus.SUSPENDED)
 
 
 @app.command("activate-tenant")
 def activate_tenant(slug: Annotated[str, typer.Argument(help="Tenant slug.")]) -> None:
     """Reactivate a suspended tenant."""
+    from merchantops.tenants.models import TenantStatus
+
     _set_status(slug, TenantStatus.ACTIVE)
 
 
@@ -188,6 +227,7 @@ def audit_verify(
 ) -> None:
     """Check a tenant's audit hash chain; exit 1 naming the first broken sequence number."""
     from merchantops.tenants import audit
+    from merchantops.tenants.errors import NotFound
     from merchantops.tenants.models import Tenant
 
     settings = load_settings()
@@ -217,6 +257,7 @@ def export_schema(
 ) -> None:
     """Write the GraphQL schema (SDL) to schema.graphql, or check that it is current."""
     from merchantops.api.graphql.schema import build_schema
+    from merchantops.settings import Settings
 
     sdl = str(build_schema(Settings())) + "\n"
     if check:
@@ -226,6 +267,26 @@ def export_schema(
         return
     path.write_text(sdl)
     typer.echo(f"Wrote {path}.")
+
+
+@app.command("docs-facts")
+def docs_facts(
+    path: Annotated[Path, typer.Argument(help="The rules guide.")] = RULES_DOCS_PATH,
+    write: Annotated[bool, typer.Option(help="Rewrite the tables instead of checking.")] = False,
+) -> None:
+    """Check (or --write) the fact tables of docs/rules.md against the code's catalogue."""
+    from merchantops.rules import facts
+
+    current = path.read_text()
+    wanted = facts.update_docs(current)
+    if write:
+        path.write_text(wanted)
+        typer.echo(f"Wrote the fact tables of {path}.")
+    elif wanted != current:
+        typer.echo(
+            f"{path} is stale; run `merchantops docs-facts --write` and commit it.", err=True
+        )
+        raise typer.Exit(1)
 
 
 def main() -> None:

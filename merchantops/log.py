@@ -50,9 +50,44 @@ def mask_personal_data(
     return masked
 
 
+def uvicorn_log_config(*, json: bool, level: str = "INFO") -> dict[str, Any] | None:
+    """uvicorn's `log_config`: its own lines (startup, errors, access) as JSON like ours.
+
+    None outside production: uvicorn's readable default.
+    """
+    if not json:
+        return None
+    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "foreign_pre_chain": [
+                    structlog.stdlib.add_log_level,
+                    structlog.stdlib.add_logger_name,
+                    structlog.processors.TimeStamper(fmt="iso", utc=True),
+                    structlog.processors.format_exc_info,
+                ],
+                "processors": [
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    mask_personal_data,
+                    structlog.processors.JSONRenderer(),
+                ],
+            }
+        },
+        "handlers": {"default": handler},
+        "loggers": {
+            name: {"handlers": ["default"], "level": level, "propagate": False}
+            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+        },
+    }
+
+
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
     logger: structlog.stdlib.BoundLogger = structlog.get_logger(name)
     return logger
 
 
-__all__ = ["configure_logging", "get_logger"]
+__all__ = ["configure_logging", "get_logger", "uvicorn_log_config"]

@@ -128,7 +128,9 @@ async def make_shop_with_secrets(slug: str) -> tuple[Shop, list[str]]:
             {
                 "kind": "compliance",
                 "description": f"Rules {marker}",
-                "rules": [{"id": "r", "when": {"fact": "x", "eq": 1}, "then": {"outcome": "flag"}}],
+                "rules": [
+                    {"id": "r", "when": {"fact": "po.total", "eq": 1}, "then": {"outcome": "flag"}}
+                ],
             }
         )
         await suppliers.create_supplier(

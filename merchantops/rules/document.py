@@ -16,6 +16,8 @@ Every validation error names the path of the offending node, e.g. `rules[1].when
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -249,26 +251,78 @@ def format_errors(error: ValidationError, prefix: str = "") -> list[tuple[str, s
     return list(problems.items())
 
 
+class _Envelope(_Strict):
+    """A document with its rules unchecked: each rule is checked on its own (`validate`)."""
+
+    kind: Literal[RuleSetKind.COMPLIANCE, RuleSetKind.RISK]
+    description: str = Field(default="", max_length=1000)
+    rules: list[Any] = Field(min_length=1, max_length=500)
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    """Every problem of a document, and the rules that are valid on their own (by index)."""
+
+    problems: list[tuple[str, str]]
+    kind: Literal[RuleSetKind.COMPLIANCE, RuleSetKind.RISK] | None
+    rules: list[tuple[int, Rule]]
+    outcomes: dict[int, ComplianceThen | RiskThen]
+
+
+def validate(data: Any) -> Validated:
+    """Check a document rule by rule, so one rule's mistake hides no other problem."""
+    problems: list[tuple[str, str]] = []
+    try:
+        _Envelope.model_validate(data)
+    except ValidationError as error:
+        problems += format_errors(error)
+    raw_kind = data.get("kind") if isinstance(data, Mapping) else None
+    kind: Literal[RuleSetKind.COMPLIANCE, RuleSetKind.RISK] | None = None
+    if raw_kind in ("compliance", "risk"):
+        kind = RuleSetKind.COMPLIANCE if raw_kind == "compliance" else RuleSetKind.RISK
+    raw_rules = data.get("rules") if isinstance(data, Mapping) else None
+    rules: list[tuple[int, Rule]] = []
+    outcomes: dict[int, ComplianceThen | RiskThen] = {}
+    seen: set[str] = set()
+    outcome_model = ComplianceThen if kind is RuleSetKind.COMPLIANCE else RiskThen
+    for index, raw in enumerate(raw_rules[:500] if isinstance(raw_rules, list) else []):
+        prefix = f"rules[{index}]"
+        try:
+            rules.append((index, Rule.model_validate(raw)))
+        except ValidationError as error:
+            problems += format_errors(error, prefix=prefix)
+        rule_id = raw.get("id") if isinstance(raw, Mapping) else None
+        if isinstance(rule_id, str):
+            if rule_id in seen:
+                problems.append((f"{prefix}.id", f"'{rule_id}' is used twice"))
+            seen.add(rule_id)
+        then = raw.get("then") if isinstance(raw, Mapping) else None
+        if kind is not None and isinstance(then, Mapping):
+            try:
+                outcomes[index] = outcome_model.model_validate(then)
+            except ValidationError as error:
+                problems += format_errors(error, prefix=f"{prefix}.then")
+    return Validated(in_document_order(problems), kind, rules, outcomes)
+
+
+def in_document_order(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def rule_index(problem: tuple[str, str]) -> int:
+        found = re.match(r"rules\[(\d+)\]", problem[0])
+        return int(found.group(1)) if found else -1
+
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=rule_index)  # stable: the order found within a rule stays
+
+
 def parse(data: Any) -> RuleSetDocument:
     """Validate a decoded JSON/YAML document; `InvalidRuleSet` lists every problem by path."""
+    checked = validate(data)
+    if checked.problems:
+        raise InvalidRuleSet(checked.problems)
     try:
-        document = RuleSetDocument.model_validate(data)
-    except ValidationError as error:
+        return RuleSetDocument.model_validate(data)
+    except ValidationError as error:  # not expected: `validate` checks the same models
         raise InvalidRuleSet(format_errors(error)) from None
-    problems: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    outcome_model = ComplianceThen if document.kind is RuleSetKind.COMPLIANCE else RiskThen
-    for index, rule in enumerate(document.rules):
-        if rule.id in seen:
-            problems.append((f"rules[{index}].id", f"'{rule.id}' is used twice"))
-        seen.add(rule.id)
-        try:
-            outcome_model.model_validate(rule.then)
-        except ValidationError as error:
-            problems += format_errors(error, prefix=f"rules[{index}].then")
-    if problems:
-        raise InvalidRuleSet(problems)
-    return document
 
 
 __all__ = [
@@ -285,5 +339,8 @@ __all__ = [
     "RuleSetDocument",
     "RuleSetKind",
     "Severity",
+    "Validated",
+    "in_document_order",
     "parse",
+    "validate",
 ]

@@ -64,12 +64,15 @@ async def test_compliance_manager_drafts_dry_runs_and_activates(gql: GraphQLClie
     }
 
 
-async def test_invalid_document_errors_point_at_the_node(gql: GraphQLClient) -> None:
+async def test_invalid_document_reports_every_problem_with_its_path(gql: GraphQLClient) -> None:
     shop = await make_shop("acme")
     token = (await gql.login(shop.email, PASSWORD))["accessToken"]
     bad = {
         "kind": "compliance",
-        "rules": [{"id": "r", "when": {"fact": "x", "gt": "a"}, "then": {}}],
+        "rules": [
+            {"id": "r", "when": {"fact": "po.total", "gt": "a"}, "then": {}},
+            {"id": "s", "when": {"fact": "refund.amount", "gt": 1}, "then": {"outcome": "flag"}},
+        ],
     }
 
     payload = (await gql.execute(DRAFT, {"d": bad}, token=token, tenant="acme"))["data"][
@@ -83,8 +86,17 @@ async def test_invalid_document_errors_point_at_the_node(gql: GraphQLClient) -> 
     )
 
     assert payload["version"] is None
-    assert {e["field"] for e in payload["errors"]} == {"document.rules[0].when.gt"}
-    assert problems["data"]["validateRuleSet"][0]["path"] == "rules[0].when.gt"
+    assert [e["field"] for e in payload["errors"]] == [
+        "document.rules[0].when.gt",
+        "document.rules[0].then.outcome",
+        "document.rules[1].when.fact",
+    ]
+    assert [p["path"] for p in problems["data"]["validateRuleSet"]] == [
+        "rules[0].when.gt",
+        "rules[0].then.outcome",
+        "rules[1].when.fact",
+    ]
+    assert "'refund.amount' is not a compliance fact" in payload["errors"][2]["message"]
 
 
 async def test_staff_cannot_activate_rule_sets(gql: GraphQLClient) -> None:
@@ -104,3 +116,66 @@ async def test_staff_cannot_activate_rule_sets(gql: GraphQLClient) -> None:
     )
 
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+ACTIVATE = (
+    "mutation($id: ID!) { activateRuleSet(input: {id: $id}) { version { id } errors { code } } }"
+)
+HISTORY = """{ ruleSetVersions(kind: COMPLIANCE, first: 10) { edges { node {
+  version status activations { via activatedBy deactivatedAt }
+} } } }"""
+
+
+async def test_rollback_is_shown_in_each_versions_activations(gql: GraphQLClient) -> None:
+    # given: versions 1 and 2 activated in turn
+    shop = await make_shop("acme")
+    token = (await gql.login(shop.email, PASSWORD))["accessToken"]
+    for _ in range(2):
+        draft = await gql.execute(DRAFT, {"d": DOCUMENT}, token=token, tenant="acme")
+        version_id = draft["data"]["createRuleSetDraft"]["version"]["id"]
+        await gql.execute(ACTIVATE, {"id": version_id}, token=token, tenant="acme")
+
+    # when
+    rolled = await gql.execute(
+        "mutation { rollbackRuleSet(input: {kind: COMPLIANCE}) "
+        "{ version { version status } errors { code } } }",
+        token=token,
+        tenant="acme",
+    )
+    history = await gql.execute(HISTORY, token=token, tenant="acme")
+
+    # then
+    assert rolled["data"]["rollbackRuleSet"] == {
+        "version": {"version": 1, "status": "ACTIVE"},
+        "errors": [],
+    }
+    nodes = {e["node"]["version"]: e["node"] for e in history["data"]["ruleSetVersions"]["edges"]}
+    assert [(a["via"], a["deactivatedAt"] is None) for a in nodes[1]["activations"]] == [
+        ("ACTIVATE", False),
+        ("ROLLBACK", True),
+    ]
+    assert [(a["via"], a["deactivatedAt"] is None) for a in nodes[2]["activations"]] == [
+        ("ACTIVATE", False)
+    ]
+    assert nodes[2]["status"] == "RETIRED"
+
+
+async def test_rule_facts_lists_what_compliance_actions_provide(gql: GraphQLClient) -> None:
+    shop = await make_shop("acme")
+    token = (await gql.login(shop.email, PASSWORD))["accessToken"]
+
+    body = await gql.execute(
+        "{ ruleFacts(kind: COMPLIANCE) { name type providedBy planned } }",
+        token=token,
+        tenant="acme",
+    )
+
+    by_name = {fact["name"]: fact for fact in body["data"]["ruleFacts"]}
+    assert by_name["po.total"] == {
+        "name": "po.total",
+        "type": "NUMBER",
+        "providedBy": ["purchase_order.approve", "purchase_order.submit"],
+        "planned": False,
+    }
+    assert {"supplier.grade", "price.change_ratio", "export.classification"} <= set(by_name)
+    assert "refund.amount" not in by_name

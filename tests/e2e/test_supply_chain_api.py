@@ -79,7 +79,7 @@ def _gid(type_name: str, pk: object) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
-async def test_large_po_waits_for_finance_and_goes_through_when_finance_approves(
+async def test_large_po_awaiting_finance_is_listed_as_awaiting_and_goes_through_when_approved(
     gql: GraphQLClient,
 ) -> None:
     # given
@@ -99,6 +99,12 @@ async def test_large_po_waits_for_finance_and_goes_through_when_finance_approves
         "finance@acme.example.com",
         "{ approvalRequests(mine: true, status: PENDING) { edges { node { id action } } } }",
     )
+    waiting = await _as(
+        gql,
+        "buyer@acme.example.com",
+        "{ purchaseOrders(first: 5, filter: {statuses: [AWAITING_APPROVAL]}) "
+        "{ edges { node { number } } } }",
+    )
     decided = await _as(
         gql, "finance@acme.example.com", APPROVE_REQUEST, id=held["approvalRequest"]["id"]
     )
@@ -111,7 +117,8 @@ async def test_large_po_waits_for_finance_and_goes_through_when_finance_approves
 
     # then
     assert (order["number"], order["status"], order["total"]) == ("PO-000001", "DRAFT", "60000.00")
-    assert held["purchaseOrder"]["status"] == "DRAFT"
+    assert held["purchaseOrder"]["status"] == "AWAITING_APPROVAL"
+    assert [e["node"]["number"] for e in waiting["purchaseOrders"]["edges"]] == ["PO-000001"]
     assert held["approvalRequest"]["role"] == "finance-manager"
     assert held["purchaseOrder"]["pendingApproval"]["id"] == held["approvalRequest"]["id"]
     assert [e["node"]["action"] for e in pending["approvalRequests"]["edges"]] == [

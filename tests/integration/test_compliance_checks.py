@@ -58,21 +58,21 @@ async def test_flag_allows_and_raises_one_alert(evaluator: RuleEvaluator) -> Non
         "kind": "compliance",
         "rules": [
             {
-                "id": "night-refund",
-                "when": {"fact": "refund.hour", "lt": 6},
-                "then": {"outcome": "flag", "reason": "Refund at night", "severity": "high"},
+                "id": "many-lines",
+                "when": {"fact": "po.lines", "gt": 100},
+                "then": {"outcome": "flag", "reason": "Very long order", "severity": "high"},
             }
         ],
     }
     with tenant_scope(shop.tenant.id):
         await versions.activate((await versions.create_draft(flag_rules)).id)
-        first = await compliance.check(evaluator, "refund.approve", {"refund": {"hour": 3}})
-        await compliance.check(evaluator, "refund.approve", {"refund": {"hour": 4}})
+        first = await compliance.check(evaluator, "purchase_order.submit", {"po": {"lines": 101}})
+        await compliance.check(evaluator, "purchase_order.submit", {"po": {"lines": 150}})
         alerts = await RiskAlert.all()
 
     assert first.outcome is Outcome.FLAG
     assert [(a.title, a.severity, a.occurrences) for a in alerts] == [
-        ("Refund at night", "high", 2)
+        ("Very long order", "high", 2)
     ]
 
 

@@ -73,7 +73,7 @@ async def test_the_supply_chain_is_there_in_every_state() -> None:
     assert allocations == {AllocationStatus.SHIPPED, AllocationStatus.ALLOCATED}
 
 
-async def test_a_large_po_waits_for_the_finance_manager() -> None:
+async def test_demo_large_po_awaiting_finance_shows_awaiting_approval_status() -> None:
     await ensure_demo()
     with tenant_scope((await _demo_tenant()).id):
         [request] = await ApprovalRequest.filter(status=ApprovalStatus.PENDING)
@@ -81,7 +81,7 @@ async def test_a_large_po_waits_for_the_finance_manager() -> None:
 
     assert (request.action, request.role) == ("purchase_order.submit", "finance-manager")
     assert order.total > 50_000
-    assert (order.status, order.pending_approval_id) == (PoStatus.DRAFT, request.id)
+    assert (order.status, order.pending_approval_id) == (PoStatus.AWAITING_APPROVAL, request.id)
 
 
 async def test_the_stock_ledger_is_consistent_and_a_sku_is_below_safety_stock() -> None:

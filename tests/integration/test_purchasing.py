@@ -10,6 +10,7 @@ from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.compliance import ComplianceDenied
 from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
+from merchantops.domain.inventory import warehouses
 from merchantops.domain.inventory.models import Lot, StockLevel, StockMovement
 from merchantops.domain.purchasing import service as po
 from merchantops.domain.purchasing.models import PoStatus, PurchaseOrder, PurchaseOrderLine
@@ -112,7 +113,7 @@ async def test_large_po_waits_for_finance_then_applies_on_approval(
             waiting = await po.submit(evaluator, BUYER, order.id)
             assert waiting.approval is not None
             assert (waiting.order.status, waiting.approval.role) == (
-                PoStatus.DRAFT,
+                PoStatus.AWAITING_APPROVAL,
                 "finance-manager",
             )
             with pytest.raises(po.AwaitingApproval):
@@ -173,7 +174,7 @@ async def test_approval_is_refused_when_the_supplier_fell_to_grade_d_meanwhile(
         request = await ApprovalRequest.get(id=waiting.approval.id)
         after = await PurchaseOrder.get(id=order.id)
     assert request.status is ApprovalStatus.PENDING
-    assert after.status is PoStatus.DRAFT
+    assert after.status is PoStatus.AWAITING_APPROVAL
 
 
 async def test_receiving_more_than_ordered_is_refused_and_writes_nothing(
@@ -219,3 +220,39 @@ async def test_bad_lines_are_refused_with_the_field_named() -> None:
             )
         assert await PurchaseOrder.all().count() == 0
     assert (empty.value.field, negative.value.field) == ("lines", "lines.0.quantity")
+
+
+async def test_rejected_approve_step_puts_the_order_back_to_submitted(
+    evaluator: RuleEvaluator,
+) -> None:
+    shop, catalog = await _setup()
+    with tenant_scope(shop.tenant.id):
+        with actor_scope("user:finance"):
+            order = await _order(catalog, 6000)
+            await po.submit(evaluator, FINANCE, order.id)  # finance holds the role: no wait
+        with actor_scope("user:buyer"):
+            waiting = await po.approve(evaluator, BUYER, order.id)
+        assert waiting.approval is not None
+        held = waiting.order.status
+        with actor_scope("user:finance"):
+            await approvals.decide(evaluator, FINANCE, waiting.approval.id, approve=False)
+        after = await PurchaseOrder.get(id=order.id)
+    assert held is PoStatus.AWAITING_APPROVAL
+    assert (after.status, after.pending_approval_id) == (PoStatus.SUBMITTED, None)
+
+
+async def test_receiving_without_a_zone_puts_goods_in_the_main_zone(
+    evaluator: RuleEvaluator,
+) -> None:
+    shop, catalog = await _setup()
+    with tenant_scope(shop.tenant.id), actor_scope("user:buyer"):
+        # "COLD" sorts before "MAIN": the default must not be the first zone by code.
+        cold = await warehouses.create_zone(catalog.warehouse.id, "COLD", "Cold room")
+        order = await _order(catalog, 5)
+        await po.submit(evaluator, BUYER, order.id)
+        await po.approve(evaluator, FINANCE, order.id)
+        line = await PurchaseOrderLine.get(purchase_order_id=order.id)
+        await po.receive(order.id, [po.ReceiptLine(line.id, 5)])
+        [level] = await StockLevel.filter(sku_id=catalog.skus[0].id).prefetch_related("zone")
+    assert level.zone.code == "MAIN"
+    assert level.zone_id != cold.id

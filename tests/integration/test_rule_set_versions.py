@@ -12,7 +12,7 @@ from merchantops.rules.document import RuleSetKind
 from merchantops.rules.durable_engine import DurableEngine
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.rules.models import VersionStatus
-from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.models import AuditEntry
 from tests.factories import make_shop
 
@@ -42,7 +42,7 @@ def engine() -> Iterator[DurableEngine]:
     durable.close()
 
 
-async def test_bad_document_is_refused_with_paths_and_nothing_is_stored(db: str) -> None:
+async def test_bad_document_is_refused_with_every_path_and_nothing_is_stored(db: str) -> None:
     shop = await make_shop("acme")
     bad = {"kind": "compliance", "rules": [{"id": "x", "when": {"fact": "a"}, "then": {}}]}
 
@@ -50,7 +50,7 @@ async def test_bad_document_is_refused_with_paths_and_nothing_is_stored(db: str)
         await versions.create_draft(bad)
 
     paths = [path for path, _ in refused.value.problems]
-    assert paths == ["rules[0].when"]
+    assert paths == ["rules[0].when", "rules[0].then.outcome"]
     with tenant_scope(shop.tenant.id):
         assert await versions.active(RuleSetKind.COMPLIANCE) is None
 
@@ -103,8 +103,42 @@ async def test_activation_in_one_process_is_seen_by_another(db: str, engine: Dur
     assert statuses == {1: VersionStatus.ACTIVE, 2: VersionStatus.RETIRED}
     assert actions == [
         "rule_set.draft", "rule_set.activate", "rule_set.draft", "rule_set.activate",
-        "rule_set.activate",
+        "rule_set.rollback",
     ]  # fmt: skip
+
+
+async def test_rollback_keeps_each_versions_activation_history(db: str) -> None:
+    # given: version 1 activated, then version 2
+    shop = await make_shop("acme")
+    with tenant_scope(shop.tenant.id), actor_scope("user:officer"):
+        first = await versions.create_draft(_po_rules(50_000))
+        await versions.activate(first.id)
+        second = await versions.create_draft(_po_rules(10_000))
+        await versions.activate(second.id)
+        first_activated_at = (await versions.get_version(first.id)).activated_at
+
+        # when: rolled back to 1, then back again to 2
+        await versions.rollback(RuleSetKind.COMPLIANCE)
+        again = await versions.rollback(RuleSetKind.COMPLIANCE)
+
+        one = await versions.activations(first.id)
+        two = await versions.activations(second.id)
+        reloaded = await versions.get_version(first.id)
+
+    # then: every period is kept, with how it began; the first activation time never moves
+    assert again.id == second.id
+    assert [(a.via.value, a.deactivated_at is None) for a in one] == [
+        ("activate", False),
+        ("rollback", False),
+    ]
+    assert [(a.via.value, a.deactivated_at is None) for a in two] == [
+        ("activate", False),
+        ("rollback", True),
+    ]
+    assert {a.activated_by for a in one + two} == {"user:officer"}
+    assert one[0].deactivated_at == two[0].activated_at
+    assert one[1].activated_at == two[0].deactivated_at
+    assert reloaded.activated_at == first_activated_at
 
 
 async def test_a_tenants_rules_never_fire_for_another_tenant(

@@ -123,7 +123,7 @@ Call = tuple[str, dict[str, Any]]
 RULES = {
     "kind": "compliance",
     "description": "secret rules",
-    "rules": [{"id": "r", "when": {"fact": "x", "eq": 1}, "then": {"outcome": "flag"}}],
+    "rules": [{"id": "r", "when": {"fact": "po.total", "eq": 1}, "then": {"outcome": "flag"}}],
 }
 
 
@@ -359,6 +359,7 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         "{ ruleSetVersions { edges { node { id document createdBy } } } }",
         {},
     ),
+    "ruleFacts": lambda i: ("{ ruleFacts(kind: RISK) { name providedBy } }", {}),
     "validateRuleSet": lambda i: (
         "query($d: JSON!) { validateRuleSet(document: $d) { path message } }",
         {"d": {"kind": "risk", "rules": []}},

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 
 class PoStatus(StrEnum):
+    """Where an order is. `awaiting_approval`: a submit or an approve compliance held back."""
+
     DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
     SUBMITTED = "submitted"
     APPROVED = "approved"
     PARTIALLY_RECEIVED = "partially_received"

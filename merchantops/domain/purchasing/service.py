@@ -1,10 +1,11 @@
 """Purchase orders: draft -> submitted -> approved -> (partially) received -> closed, or cancelled.
 
-Compliance is asked at submit and at approve with the facts `po.total`, `po.currency`,
-`po.lines` and `supplier.grade`/`supplier.code`. A deny refuses the transition and writes
-nothing; a required approval leaves the order where it is, locked (`pending_approval_id`), until
-the role decides: approval applies the transition, rejection unlocks the order. Receiving turns
-each received line into a lot with its trace code and a receipt movement in the ledger.
+Compliance is asked at submit and at approve with the facts of `FACTS`. A deny refuses the
+transition and writes nothing; a required approval moves the order to `awaiting_approval`
+(`pending_approval_id` names the request) until the role decides: approval applies the
+transition, rejection puts the order back where it was (draft, or submitted). Receiving turns
+each received line into a lot with its trace code and a receipt movement in the ledger, in the
+zone a line names or the warehouse's default zone `MAIN`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.inventory import ledger, positions
 from merchantops.domain.inventory.models import Lot, Warehouse, Zone
+from merchantops.domain.inventory.warehouses import DEFAULT_ZONE
 from merchantops.domain.purchasing.models import (
     PoStatus,
     PurchaseOrder,
@@ -171,33 +173,49 @@ async def _governed_step(
         return Transition(await apply(order))
 
 
-def _apply_approved(action: str, status: PoStatus) -> approvals.Handler:
-    """The handler that applies an approved `action` to an order still in `status`."""
+# Where an order held for approval of each action came from, and goes back to on rejection.
+_HELD_FROM = {SUBMIT: PoStatus.DRAFT, APPROVE: PoStatus.SUBMITTED}
+
+
+async def _held_for(request: ApprovalRequest) -> PurchaseOrder:
+    order = await PurchaseOrder.select_for_update().get(id=request.subject_id)
+    if order.status is not PoStatus.AWAITING_APPROVAL or order.pending_approval_id != request.id:
+        raise InvalidTransition(
+            f"The purchase order is {order.status.value} now; the request no longer applies.",
+            field="id",
+        )
+    order.pending_approval_id = None
+    return order
+
+
+def _apply_approved(action: str) -> approvals.Handler:
+    """The handler that applies an approved `action` to the order waiting for it."""
 
     async def apply(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
-        order = await PurchaseOrder.select_for_update().get(id=request.subject_id)
-        if order.status is not status:
-            raise InvalidTransition(
-                f"The purchase order is {order.status.value} now; the request no longer applies.",
-                field="id",
-            )
-        order.pending_approval_id = None
+        order = await _held_for(request)
         subject = ("purchase_order", order.id)
         fact = await _fact(order)
         await approvals.governed(evaluator, actor, action, fact, subject=subject, approved=True)
-        await (_submitted if status is PoStatus.DRAFT else _approved)(order)
+        await (_submitted if action == SUBMIT else _approved)(order)
 
     return apply
 
 
-approvals.handles(SUBMIT)(_apply_approved(SUBMIT, PoStatus.DRAFT))
-approvals.handles(APPROVE)(_apply_approved(APPROVE, PoStatus.SUBMITTED))
+approvals.handles(SUBMIT)(_apply_approved(SUBMIT))
+approvals.handles(APPROVE)(_apply_approved(APPROVE))
 
 
 async def _rejected(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
-    order = await PurchaseOrder.select_for_update().get(id=request.subject_id)
-    order.pending_approval_id = None
-    await order.save(update_fields=["pending_approval_id", "updated_at"])
+    order = await _held_for(request)
+    order.status = _HELD_FROM[request.action]
+    await order.save(update_fields=["status", "pending_approval_id", "updated_at"])
+    await audit.record(
+        "purchase_order.released",
+        "purchase_order",
+        order.id,
+        before={"status": PoStatus.AWAITING_APPROVAL.value},
+        after={"status": order.status.value},
+    )
 
 
 approvals.on_rejection(SUBMIT)(_rejected)
@@ -218,7 +236,7 @@ async def receive(id: UUID, lines: list[ReceiptLine], *, note: str = "") -> Rece
                 f"A {order.status.value} purchase order receives no goods.", field="id"
             )
         by_id = {line.id: line for line in await PurchaseOrderLine.filter(purchase_order=order)}
-        default_zone = await Zone.filter(warehouse_id=order.warehouse_id).order_by("code").first()
+        default_zone = await _default_zone(order.warehouse_id)
         receipt = await Receipt.create(
             purchase_order=order, received_by=current_actor()[:100], note=note
         )
@@ -295,7 +313,9 @@ async def close(id: UUID) -> PurchaseOrder:
 async def cancel(id: UUID) -> PurchaseOrder:
     """Call the order off before any goods arrived; its pending approvals lapse."""
     return await _finish(
-        id, (PoStatus.DRAFT, PoStatus.SUBMITTED, PoStatus.APPROVED), PoStatus.CANCELLED
+        id,
+        (PoStatus.DRAFT, PoStatus.AWAITING_APPROVAL, PoStatus.SUBMITTED, PoStatus.APPROVED),
+        PoStatus.CANCELLED,
     )
 
 
@@ -339,9 +359,23 @@ async def _locked(id: UUID, status: PoStatus, target: str) -> PurchaseOrder:
 
 
 async def _wait(order: PurchaseOrder, pending: ApprovalRequest) -> PurchaseOrder:
-    order.pending_approval_id = pending.id
-    await order.save(update_fields=["pending_approval_id", "updated_at"])
+    before = order.status
+    order.status, order.pending_approval_id = PoStatus.AWAITING_APPROVAL, pending.id
+    await order.save(update_fields=["status", "pending_approval_id", "updated_at"])
+    await audit.record(
+        "purchase_order.held",
+        "purchase_order",
+        order.id,
+        before={"status": before.value},
+        after={"status": order.status.value, "approval": str(pending.id)},
+    )
     return order
+
+
+async def _default_zone(warehouse_id: object) -> Zone | None:
+    """The warehouse's `MAIN` zone; the first by code if it has none (an older warehouse)."""
+    zones = Zone.filter(warehouse_id=warehouse_id)
+    return await zones.filter(code=DEFAULT_ZONE).first() or await zones.order_by("code").first()
 
 
 async def _submitted(order: PurchaseOrder) -> PurchaseOrder:

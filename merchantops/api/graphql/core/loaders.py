@@ -15,6 +15,7 @@ from merchantops.domain.inventory.models import Allocation, Lot, Warehouse, Zone
 from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine, Receipt
 from merchantops.domain.suppliers.models import Supplier, SupplierContact, SupplierEvaluation
 from merchantops.domain.webhooks.models import WebhookAttempt
+from merchantops.rules.models import RuleSetActivation
 from merchantops.tenants.models import Department, Tenant, User
 
 M = TypeVar("M", bound=Model)
@@ -83,6 +84,9 @@ class Loaders:
     lot = _Lazy(lambda: by_id(Lot))
     allocation = _Lazy(lambda: by_id(Allocation))
     warehouse_zones = _Lazy(lambda: grouped_by(Zone, "warehouse_id", "code"))
+    activations_of_rule_set = _Lazy(
+        lambda: grouped_by(RuleSetActivation, "version_id", "activated_at")
+    )
 
 
 __all__ = ["Loaders", "by_id", "grouped_by"]

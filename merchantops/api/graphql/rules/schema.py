@@ -13,7 +13,7 @@ from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.pagination import paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.rules import document as rule_document
-from merchantops.rules import models, versions
+from merchantops.rules import facts, models, versions
 from merchantops.tenants.errors import GovernanceError
 
 READ = TenantPermission("rule_set", "read")
@@ -31,6 +31,19 @@ RuleSetStatus = models.VersionStatus
 strawberry.enum(RuleSetStatus, name="RuleSetStatus")
 
 
+# The domain's own enum, exposed as it is: one list of values to keep.
+RuleSetActivationVia = models.ActivationVia
+strawberry.enum(RuleSetActivationVia, name="RuleSetActivationVia")
+
+
+@strawberry.type(description="One period a version was in force.")
+class RuleSetActivation:
+    activated_at: datetime
+    deactivated_at: datetime | None = strawberry.field(description="Null while in force.")
+    activated_by: str = strawberry.field(description="Who activated it ('' before 0013).")
+    via: RuleSetActivationVia
+
+
 @strawberry.type(name="RuleSetVersion")
 class RuleSetVersionNode(relay.Node):
     id: relay.NodeID[str]
@@ -40,7 +53,22 @@ class RuleSetVersionNode(relay.Node):
     document: JSON
     created_by: str
     created_at: datetime
-    activated_at: datetime | None
+    activated_at: datetime | None = strawberry.field(
+        description="When it was first activated; every period in force is in activations."
+    )
+
+    @strawberry.field(description="Every period it was in force, oldest first.")
+    async def activations(self, info: Info) -> list[RuleSetActivation]:
+        rows = await info.context.loaders.activations_of_rule_set.load(self.id)  # type: ignore[arg-type]
+        return [
+            RuleSetActivation(
+                activated_at=row.activated_at,
+                deactivated_at=row.deactivated_at,
+                activated_by=row.activated_by,
+                via=row.via,
+            )
+            for row in rows
+        ]
 
     @classmethod
     def from_model(cls, version: models.RuleSetVersion) -> Self:
@@ -55,6 +83,24 @@ class RuleSetVersionNode(relay.Node):
             created_at=version.created_at,
             activated_at=version.activated_at,
         )
+
+
+# The domain's own enum, exposed as it is: one list of values to keep.
+RuleFactType = facts.FactType
+strawberry.enum(RuleFactType, name="RuleFactType")
+
+
+@strawberry.type(description="A fact rules of a kind can test (docs/rules.md, 'Facts').")
+class RuleFact:
+    name: str = strawberry.field(description="Dotted path, e.g. po.total")
+    type: RuleFactType
+    description: str
+    provided_by: list[str] = strawberry.field(
+        description="Actions (compliance) or event types (risk) whose facts carry it."
+    )
+    planned: bool = strawberry.field(
+        description="Declared for an area not built yet: nothing provides it today."
+    )
 
 
 @strawberry.type
@@ -133,6 +179,22 @@ class RuleSetQuery:
         )
 
     @strawberry.field(
+        extensions=[requires(READ)],
+        description="The facts rules of a kind can test; empty for masking.",
+    )
+    def rule_facts(self, kind: RuleSetKind) -> list[RuleFact]:
+        return [
+            RuleFact(
+                name=entry.name,
+                type=entry.type,
+                description=entry.description,
+                provided_by=list(entry.provided_by),
+                planned=entry.planned,
+            )
+            for entry in facts.catalogue(kind)
+        ]
+
+    @strawberry.field(
         extensions=[requires(READ)], description="Problems of a document; empty when valid."
     )
     def validate_rule_set(self, document: JSON) -> list[RuleSetProblem]:
@@ -185,7 +247,8 @@ class RuleSetMutation:
         return RuleSetPayload(version=RuleSetVersionNode.from_model(version))
 
     @strawberry.mutation(
-        extensions=[requires(APPROVE)], description="Re-activate the previously active version."
+        extensions=[requires(APPROVE)],
+        description="Re-activate the version in force before the current one (a rollback).",
     )
     async def rollback_rule_set(self, input: RollbackRuleSetInput) -> RuleSetPayload:
         try:

@@ -1,0 +1,79 @@
+"""The services and events hand rules exactly the facts the catalogue declares for them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from merchantops.demo import DEMO_SLUG, ensure_demo
+from merchantops.domain.catalog import service as catalog_service
+from merchantops.domain.exports import service as exports
+from merchantops.domain.governance.approvals import Actor
+from merchantops.domain.governance.risk import fact_of
+from merchantops.domain.purchasing import service as purchasing
+from merchantops.rules import facts
+from merchantops.rules.document import RuleSetKind
+from merchantops.rules.evaluation import Decision, RuleEvaluator
+from merchantops.tenants.context import actor_scope, tenant_scope
+from merchantops.tenants.models import OutboxEvent, Tenant
+from merchantops.workers.registry import shared_engine
+from tests.factories import make_catalog, make_onboarded_shop
+
+pytestmark = pytest.mark.usefixtures("db")
+
+OWNER = Actor(frozenset({"owner"}))
+
+
+class RecordingEvaluator(RuleEvaluator):
+    """Answers that no rule matches, and keeps every fact it was asked about."""
+
+    def __init__(self) -> None:
+        super().__init__(shared_engine())
+        self.asked: list[tuple[RuleSetKind, dict[str, Any]]] = []
+
+    async def evaluate(self, kind: RuleSetKind, fact: Mapping[str, Any]) -> list[Decision]:
+        self.asked.append((kind, dict(fact)))
+        return []
+
+
+async def test_compliance_callers_pass_exactly_the_declared_facts() -> None:
+    # given
+    shop = await make_onboarded_shop("acme")
+    catalog = await make_catalog(shop)
+    evaluator = RecordingEvaluator()
+
+    # when: every governed action runs once
+    with tenant_scope(shop.tenant.id), actor_scope("user:owner"):
+        order = await purchasing.create(
+            catalog.supplier.id,
+            catalog.warehouse.id,
+            [purchasing.LineSpec(catalog.skus[0].id, 3, Decimal("9.50"))],
+        )
+        await purchasing.submit(evaluator, OWNER, order.id)
+        await purchasing.approve(evaluator, OWNER, order.id)
+        await catalog_service.change_price(evaluator, OWNER, catalog.skus[0].id, Decimal(50))
+        await exports.request(evaluator, OWNER, frozenset(), "supplier_contacts")
+
+    # then
+    asked = {fact["action"]: facts.paths(fact) for _, fact in evaluator.asked}
+    assert set(asked) == set(facts.COMPLIANCE_ACTIONS)
+    for action, paths in asked.items():
+        assert paths == facts.provided(RuleSetKind.COMPLIANCE, action), action
+
+
+async def test_every_event_of_the_demo_tenant_carries_only_declared_facts() -> None:
+    await ensure_demo()
+    tenant = await Tenant.get(slug=DEMO_SLUG)
+    with tenant_scope(tenant.id):
+        events = await OutboxEvent.all()
+
+    undeclared = {
+        event.type: sorted(extra)
+        for event in events
+        if (extra := facts.paths(fact_of(event)) - facts.provided(RuleSetKind.RISK, event.type))
+    }
+    assert len({event.type for event in events}) >= 10
+    assert undeclared == {}
