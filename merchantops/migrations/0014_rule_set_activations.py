@@ -34,7 +34,7 @@ async def _backward(apps, schema_editor) -> None:  # type: ignore[no-untyped-def
 
 
 class Migration(migrations.Migration):
-    dependencies = [('merchantops', '0012_po_awaiting_approval')]
+    dependencies = [('merchantops', '0013_po_awaiting_approval')]
 
     initial = False
 

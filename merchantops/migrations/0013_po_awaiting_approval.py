@@ -29,7 +29,7 @@ async def _backward(apps, schema_editor) -> None:  # type: ignore[no-untyped-def
 
 
 class Migration(migrations.Migration):
-    dependencies = [('merchantops', '0011_job_lease')]
+    dependencies = [('merchantops', '0012_sessions')]
 
     initial = False
 
