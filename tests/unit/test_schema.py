@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from graphql import GraphQLNonNull
 
 from merchantops.api.graphql.core.permissions import declared_requirement
 from merchantops.api.graphql.schema import build_schema
@@ -37,3 +38,17 @@ def test_every_operation_declares_the_permission_it_needs(
     name: str, extensions: list[object]
 ) -> None:
     assert declared_requirement(extensions) is not None, f"{name} declares no permission"
+
+
+def test_root_fields_of_every_operation_type_are_nullable() -> None:
+    schema = build_schema()._schema
+
+    non_null = [
+        f"{root.name}.{name}"
+        for root in (schema.query_type, schema.mutation_type)
+        if root is not None
+        for name, field in root.fields.items()
+        if isinstance(field.type, GraphQLNonNull)
+    ]
+
+    assert non_null == []

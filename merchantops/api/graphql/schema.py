@@ -1,12 +1,17 @@
 """The GraphQL schema: every area's queries and mutations merged, errors masked and logged,
-every operation checked against the limits before it runs (`core/checks.py`)."""
+every operation checked against the limits before it runs (`core/checks.py`).
+
+Every root field is nullable, whatever its resolver's annotation says (GitHub's and Shopify's
+convention): a refused or failing field answers `null` with its error and the rest of the
+answer stands, instead of one refusal wiping out `data` as a whole.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLNonNull, GraphQLSchema
 from strawberry.extensions import DisableIntrospection, MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -123,6 +128,13 @@ class MerchantOpsSchema(strawberry.Schema):
         return None
 
 
+def make_root_fields_nullable(schema: GraphQLSchema) -> None:
+    for root in (schema.query_type, schema.mutation_type):
+        for field in root.fields.values() if root else ():
+            if isinstance(field.type, GraphQLNonNull):
+                field.type = field.type.of_type
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     cache = DocumentCache(settings)
@@ -144,6 +156,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             disable_field_suggestions=settings.is_production,
         ),
     )
+    make_root_fields_nullable(schema._schema)
     check_inputs(schema._schema)
     return schema
 
