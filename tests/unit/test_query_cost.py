@@ -15,9 +15,12 @@ from merchantops.api.graphql.schema import build_schema
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SHOPS = graphql.build_schema("""
-type Query { shops(first: Int, after: String): ShopConnection! owner: Person }
+type Query {
+  shops(first: Int, after: String, last: Int, before: String): ShopConnection!
+  owner: Person
+}
 type Mutation { rename(name: String!): Shop }
-type ShopConnection { edges: [ShopEdge!]! pageInfo: PageInfo! }
+type ShopConnection { edges: [ShopEdge!]! pageInfo: PageInfo! totalCount: Int! }
 type ShopEdge { node: Shop! cursor: String! }
 type PageInfo { hasNextPage: Boolean! }
 type Shop { name: String! owner: Person products(first: Int): ProductConnection! }
@@ -61,6 +64,16 @@ def cost(
 )
 def test_cost_rules(document: str, expected: int) -> None:
     assert cost(document) == expected
+
+
+def test_total_count_costs_one_object_per_connection_not_per_item() -> None:
+    assert cost("{ shops(first: 10) { totalCount edges { node { name } } } }") == 2 + 1 + 10 * 2
+    assert cost("{ shops(first: 10) { ... on ShopConnection { totalCount } } }") == 2 + 1
+
+
+def test_last_counts_like_first_when_paging_backwards() -> None:
+    assert cost("{ shops(last: 10) { edges { node { name } } } }") == 2 + 10 * 2
+    assert cost("query($n: Int) { shops(last: $n) { edges { cursor } } }", {"n": 3}) == 2 + 3
 
 
 def test_first_comes_from_variables_then_their_defaults_then_the_page_cap() -> None:

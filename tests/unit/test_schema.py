@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graphql import GraphQLNonNull
+from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
 
 from merchantops.api.graphql.core.permissions import declared_requirement
 from merchantops.api.graphql.schema import build_schema
@@ -52,3 +52,23 @@ def test_root_fields_of_every_operation_type_are_nullable() -> None:
     ]
 
     assert non_null == []
+
+
+def test_every_connection_pages_both_ways_and_counts() -> None:
+    schema = build_schema()._schema
+
+    connections = {
+        f"{type_.name}.{name}": (
+            sorted(field.args),
+            "totalCount" in get_named_type(field.type).fields,  # type: ignore[union-attr]
+        )
+        for type_ in schema.type_map.values()
+        if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__")
+        for name, field in type_.fields.items()
+        if get_named_type(field.type).name.endswith("Connection")
+    }
+
+    assert len(connections) >= 25
+    for name, (arguments, counts) in connections.items():
+        assert {"first", "after", "last", "before"} <= set(arguments), name
+        assert counts, name

@@ -3,13 +3,12 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
-from strawberry import relay
 from tortoise.expressions import Q
 
 from merchantops.api.graphql.catalog.types import LifecycleStage, ProductNode, SkuNode
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.domain.catalog import models
@@ -71,7 +70,9 @@ class CatalogQuery:
         sort: ProductSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[ProductNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ProductNode]:
         filter, sort = filter or ProductFilter(), sort or ProductSort()
         rows = models.Product.all()
         if filter.stage is not None:
@@ -85,6 +86,8 @@ class CatalogQuery:
             rows.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=ProductNode.from_model,
         )
 
@@ -105,7 +108,9 @@ class CatalogQuery:
         sort: SkuSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[SkuNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SkuNode]:
         filter, sort = filter or SkuFilter(), sort or SkuSort()
         rows = models.Sku.all()
         if filter.product_id is not None:
@@ -117,6 +122,8 @@ class CatalogQuery:
             rows.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=SkuNode.from_model,
         )
 

@@ -7,15 +7,16 @@ Rules, applied to the validated document with its variables:
 | a field of a scalar or enum type (`email`, `__typename`) | 0 |
 | a field of an object, interface or union type (one object or a plain list) | 1 + its selection |
 | a Relay connection (`members(first: 20) { ... }`) | 2 + `first` * its selection |
+| its `totalCount` (one `COUNT`), when selected | 1 |
 | each root field of a mutation (also inside a fragment spread at the root) | 10 + its selection |
 
-`first` comes from the literal or the variable (its default when the variable is not given);
-without it, or when it is not a usable number, the page cap (`MAX_PAGE_SIZE`) counts, since
-that is what the server would return. The selection of a connection is everything inside it
-(`edges`, `node`, `pageInfo`), so a nested connection multiplies: `members { edges { node {
-user { email } } } }` costs 2 + 100 * 3 = 302. Fragments and inline fragments count as if their
-fields were written in place (for an abstract type every branch counts: an upper bound), and
-introspection fields count like any other object field.
+`first` (or `last`, paging backwards) comes from the literal or the variable (its default when
+the variable is not given); without it, or when it is not a usable number, the page cap
+(`MAX_PAGE_SIZE`) counts, since that is what the server would return. The selection of a
+connection is everything inside it (`edges`, `node`, `pageInfo`), so a nested connection
+multiplies: `members { edges { node { user { email } } } }` costs 2 + 100 * 3 = 302. Fragments
+and inline fragments count as if their fields were written in place (for an abstract type every
+branch counts: an upper bound), and introspection fields count like any other object field.
 
 An operation over `MAX_QUERY_COST` is refused with `QUERY_TOO_EXPENSIVE` before execution;
 otherwise its cost drains the caller's leaky bucket (`merchantops/api/throttle.py`). The
@@ -146,7 +147,8 @@ def plan_operation(
             return Plan(MUTATION_COST, children)
         if is_connection(named, definition):
             times, default = page_argument(node, defaults)
-            return Plan(CONNECTION_COST, children, times, default)
+            page = Plan(0, children, times, default)
+            return Plan(CONNECTION_COST + counted(node.selection_set), (page,))
         return Plan(OBJECT_COST, children)
 
     root_type = schema.get_root_type(operation.operation)
@@ -177,11 +179,21 @@ def is_connection(named: Any, definition: GraphQLField) -> bool:
     )
 
 
+def counted(selections: SelectionSetNode | None) -> int:
+    """`totalCount` costs one object, once per connection, not once per item."""
+    for node in selections.selections if selections else ():
+        if isinstance(node, FieldNode) and node.name.value == "totalCount":
+            return OBJECT_COST
+        if isinstance(node, InlineFragmentNode) and counted(node.selection_set):
+            return OBJECT_COST
+    return 0
+
+
 def page_argument(
     node: FieldNode, defaults: Mapping[str, int | None]
 ) -> tuple[int | str | None, int | None]:
     for argument in node.arguments or ():
-        if argument.name.value != "first":
+        if argument.name.value not in ("first", "last"):
             continue
         value = argument.value
         if isinstance(value, IntValueNode):

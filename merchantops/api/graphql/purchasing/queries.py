@@ -5,11 +5,10 @@ from decimal import Decimal
 from enum import Enum
 
 import strawberry
-from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.api.graphql.purchasing.types import PoStatus, PurchaseOrderNode
@@ -55,7 +54,9 @@ class PurchaseOrderQuery:
         sort: PurchaseOrderSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[PurchaseOrderNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PurchaseOrderNode]:
         filter, sort = filter or PurchaseOrderFilter(), sort or PurchaseOrderSort()
         rows = models.PurchaseOrder.all()
         if filter.statuses:
@@ -81,6 +82,8 @@ class PurchaseOrderQuery:
             rows.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=PurchaseOrderNode.from_model,
         )
 
