@@ -60,7 +60,7 @@ def test_every_connection_pages_both_ways_and_counts() -> None:
     connections = {
         f"{type_.name}.{name}": (
             sorted(field.args),
-            "totalCount" in get_named_type(field.type).fields,  # type: ignore[union-attr]
+            "totalCount" in get_named_type(field.type).fields,
         )
         for type_ in schema.type_map.values()
         if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__")
