@@ -12,7 +12,6 @@ from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.domain.catalog import models
-from merchantops.tenants.errors import NotFound
 
 READ = TenantPermission("product", "read")
 
@@ -93,11 +92,7 @@ class CatalogQuery:
 
     @strawberry.field(extensions=[requires(READ)])
     async def product(self, info: Info, id: strawberry.ID) -> ProductNode | None:
-        try:
-            pk = decode_id(id, "Product")
-        except NotFound:
-            return None
-        found = await info.context.loaders.product.load(pk)
+        found = await info.context.loaders.product.load(decode_id(id, "Product"))
         return ProductNode.from_model(found) if found else None
 
     @strawberry.field(extensions=[requires(READ)])
@@ -114,7 +109,9 @@ class CatalogQuery:
         filter, sort = filter or SkuFilter(), sort or SkuSort()
         rows = models.Sku.all()
         if filter.product_id is not None:
-            rows = rows.filter(product_id=decode_id(filter.product_id, "Product", "productId"))
+            rows = rows.filter(
+                product_id=decode_id(filter.product_id, "Product", "filter.productId")
+            )
         if filter.search:
             rows = rows.filter(Q(code__icontains=filter.search) | Q(name__icontains=filter.search))
         return await paginate(

@@ -7,11 +7,12 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from strawberry.utils.str_converters import to_camel_case
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.ids import decode_id
+from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
 from merchantops.api.graphql.core.pagination import Connection, itself, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
@@ -31,7 +32,6 @@ from merchantops.api.graphql.inventory.types import (
     WarehouseNode,
 )
 from merchantops.domain.inventory import models, positions, reconcile
-from merchantops.tenants.errors import NotFound
 
 READ = TenantPermission("inventory", "read")
 
@@ -113,13 +113,11 @@ class SkuAnalyticsFilter:
 
 
 def _ids(queryset: QuerySet[Any], **ids: tuple[str | None, str]) -> QuerySet[Any]:
-    """Narrow by global ids; an id of the wrong type or of nothing matches nothing."""
+    """Narrow by the global ids of a filter, keyed by column: `sku_id=(filter.sku_id, "Sku")`."""
     for column, (value, type_name) in ids.items():
         if value is not None:
-            try:
-                queryset = queryset.filter(**{column: decode_id(value, type_name)})
-            except NotFound:
-                return queryset.filter(id__in=[])
+            field = "filter." + to_camel_case(column)
+            queryset = queryset.filter(**{column: decode_id(value, type_name, field)})
     return queryset
 
 
@@ -316,12 +314,7 @@ class InventoryQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[ReorderSuggestion]:
-        try:
-            warehouse = None if warehouse_id is None else decode_id(warehouse_id, "Warehouse")
-        except NotFound:
-            return await paginate(
-                info, [], first=first, after=after, last=last, before=before, to_node=itself
-            )
+        warehouse = decode_optional_id(warehouse_id, "Warehouse", "warehouseId")
         found = await positions.to_reorder(warehouse)
         return await paginate(
             info,

@@ -13,7 +13,6 @@ from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.api.graphql.purchasing.types import PoStatus, PurchaseOrderNode
 from merchantops.domain.purchasing import models
-from merchantops.tenants.errors import NotFound
 
 READ = TenantPermission("purchase_order", "read")
 
@@ -62,10 +61,12 @@ class PurchaseOrderQuery:
         if filter.statuses:
             rows = rows.filter(status__in=[status.value for status in filter.statuses])
         if filter.supplier_id is not None:
-            rows = rows.filter(supplier_id=decode_id(filter.supplier_id, "Supplier", "supplierId"))
+            rows = rows.filter(
+                supplier_id=decode_id(filter.supplier_id, "Supplier", "filter.supplierId")
+            )
         if filter.warehouse_id is not None:
             rows = rows.filter(
-                warehouse_id=decode_id(filter.warehouse_id, "Warehouse", "warehouseId")
+                warehouse_id=decode_id(filter.warehouse_id, "Warehouse", "filter.warehouseId")
             )
         if filter.total_at_least is not None:
             rows = rows.filter(total__gte=filter.total_at_least)
@@ -89,11 +90,7 @@ class PurchaseOrderQuery:
 
     @strawberry.field(extensions=[requires(READ)])
     async def purchase_order(self, id: strawberry.ID) -> PurchaseOrderNode | None:
-        try:
-            pk = decode_id(id, "PurchaseOrder")
-        except NotFound:
-            return None
-        found = await models.PurchaseOrder.get_or_none(id=pk)
+        found = await models.PurchaseOrder.get_or_none(id=decode_id(id, "PurchaseOrder"))
         return PurchaseOrderNode.from_model(found) if found else None
 
 
