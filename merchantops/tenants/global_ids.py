@@ -24,8 +24,9 @@ def optional_global_id(type_name: str, pk: object | None) -> str | None:
     return None if pk is None else global_id(type_name, pk)
 
 
-def parse_global_id(value: str) -> tuple[str, UUID]:
-    """The type name and primary key a global id names; `ValueError` when it is not one."""
+def parse_global_id(value: str) -> tuple[str, str]:
+    """The type name and primary key (a uuid, or a sequence number: audit entries, stock
+    movements) a global id names; `ValueError` when it is not one."""
     try:
         text = base64.b64decode(value.encode("ascii"), validate=True).decode("utf-8")
     except (UnicodeError, binascii.Error) as error:
@@ -33,7 +34,9 @@ def parse_global_id(value: str) -> tuple[str, UUID]:
     type_name, separator, pk = text.partition(":")
     if not separator or not type_name.isidentifier():
         raise ValueError("not base64 of 'Type:uuid'")
-    return type_name, UUID(pk)
+    if pk.isdigit() and pk.isascii():
+        return type_name, str(int(pk))
+    return type_name, str(UUID(pk))
 
 
 __all__ = ["global_id", "optional_global_id", "parse_global_id"]

@@ -22,7 +22,7 @@ from tests.factories import PASSWORD, make_catalog, make_onboarded_shop
 from tests.security.test_input_values import Leaf, harmless, leaves, placed
 
 FOREIGN_TYPE_ID = global_id("AuditEntry", uuid.UUID(int=2))  # no argument takes one
-MALFORMED = ["", "not-base64!", str(uuid.UUID(int=3)), global_id("Product", "42")]
+MALFORMED = ["", "not-base64!", str(uuid.UUID(int=3)), global_id("Product", "no-uuid")]
 
 
 def _operations() -> Iterator[tuple[str, str, dict[str, GraphQLArgument], list[Leaf]]]:
@@ -97,6 +97,8 @@ async def test_every_id_argument_that_is_not_a_global_id_of_its_type_is_refused_
         for leaf in ids:
             for bad in MALFORMED:
                 await check(name, document, _with(base, args, leaf, bad), {leaf.field})
+        if name in {"node", "nodes"}:
+            continue  # they take an id of any type they serve
         wrong = base
         for leaf in ids:
             wrong = _with(wrong, args, leaf, FOREIGN_TYPE_ID)

@@ -76,6 +76,14 @@ def test_last_counts_like_first_when_paging_backwards() -> None:
     assert cost("query($n: Int) { shops(last: $n) { edges { cursor } } }", {"n": 3}) == 2 + 3
 
 
+def test_nodes_cost_like_a_connection_of_as_many_items_as_ids() -> None:
+    schema = build_schema()._schema
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Product { skus { code } } } }"
+
+    assert cost('{ nodes(ids: ["a", "b", "c"]) { id } }', schema=schema) == 2 + 3 * 1
+    assert cost(query, {"ids": ["a"] * 7}, schema=schema) == 2 + 7 * (1 + 1)
+
+
 def test_first_comes_from_variables_then_their_defaults_then_the_page_cap() -> None:
     document = "query($n: Int = 5) { shops(first: $n) { edges { node { name } } } }"
 

@@ -28,6 +28,7 @@ from merchantops.api.graphql.core.errors import is_expected, with_code
 from merchantops.api.graphql.core.execution import CompiledExecutor
 from merchantops.api.graphql.core.inputs import check_inputs
 from merchantops.api.graphql.core.limits import DocumentCache
+from merchantops.api.graphql.core.nodes import NodeQuery, served_types
 from merchantops.api.graphql.core.permissions import RecordRefusals
 from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
@@ -53,6 +54,7 @@ logger = get_logger(__name__)
 
 @strawberry.type
 class Query(
+    NodeQuery,
     IdentityQuery,
     OrgQuery,
     ApiKeyQuery,
@@ -157,6 +159,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         ),
     )
     make_root_fields_nullable(schema._schema)
+    schema.served_nodes = served_types(schema._schema)  # type: ignore[attr-defined]
     check_inputs(schema._schema)
     return schema
 

@@ -8,6 +8,7 @@ Rules, applied to the validated document with its variables:
 | a field of an object, interface or union type (one object or a plain list) | 1 + its selection |
 | a Relay connection (`members(first: 20) { ... }`) | 2 + `first` * its selection |
 | its `totalCount` (one `COUNT`), when selected | 1 |
+| `nodes(ids: [...])` | 2 + the number of ids * (1 + its selection) |
 | each root field of a mutation (also inside a fragment spread at the root) | 10 + its selection |
 
 `first` (or `last`, paging backwards) comes from the literal or the variable (its default when
@@ -45,6 +46,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SchemaMetaFieldDef,
@@ -52,7 +54,9 @@ from graphql import (
     TypeMetaFieldDef,
     VariableNode,
     get_named_type,
+    get_nullable_type,
     is_composite_type,
+    is_list_type,
 )
 
 OBJECT_COST = 1
@@ -145,6 +149,9 @@ def plan_operation(
         children = selection(node.selection_set, named)
         if root:
             return Plan(MUTATION_COST, children)
+        if "ids" in definition.args and is_list_type(get_nullable_type(definition.type)):
+            times, default = list_argument(node)
+            return Plan(CONNECTION_COST, (Plan(OBJECT_COST, children),), times, default)
         if is_connection(named, definition):
             times, default = page_argument(node, defaults)
             page = Plan(0, children, times, default)
@@ -189,6 +196,18 @@ def counted(selections: SelectionSetNode | None) -> int:
     return 0
 
 
+def list_argument(node: FieldNode) -> tuple[int | str | None, int | None]:
+    """`nodes(ids: [...])` costs like a connection of as many items as it names."""
+    for argument in node.arguments or ():
+        if argument.name.value == "ids":
+            value = argument.value
+            if isinstance(value, ListValueNode):
+                return len(value.values), None
+            if isinstance(value, VariableNode):
+                return value.name.value, None
+    return None, None
+
+
 def page_argument(
     node: FieldNode, defaults: Mapping[str, int | None]
 ) -> tuple[int | str | None, int | None]:
@@ -212,6 +231,8 @@ def evaluate(plan: Plan, variables: Mapping[str, Any] | None, page_size: int) ->
         if isinstance(count, str):
             given = (variables or {}).get(count, node.default)
             count = node.default if given is None else given
+        if isinstance(count, list):
+            count = len(count)
         if count is None:
             return page_size
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= page_size:

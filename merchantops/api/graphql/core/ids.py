@@ -46,9 +46,9 @@ def decode_id(value: str, type_name: str, field: str = "id") -> UUID:
         found, pk = parse_global_id(value)
     except ValueError as error:
         raise InvalidId(field, type_name) from error
-    if found != type_name:
+    if found != type_name or pk.isdigit():
         raise InvalidId(field, type_name)
-    return pk
+    return UUID(pk)
 
 
 def decode_optional_id(value: str | None, type_name: str, field: str) -> UUID | None:
