@@ -122,7 +122,7 @@ async def test_token_of_a_disabled_user_is_rejected(gql: GraphQLClient) -> None:
 async def test_anonymous_me_is_refused_with_a_code(gql: GraphQLClient) -> None:
     body = await gql.execute(ME)
 
-    assert body["data"] is None
+    assert body["data"] == {"me": None}
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 

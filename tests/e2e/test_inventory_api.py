@@ -108,7 +108,7 @@ async def test_marketing_staff_may_not_allocate_stock(gql: GraphQLClient) -> Non
         tenant="acme",
     )
 
-    assert answer["data"] is None
+    assert answer["data"] == {"allocateStock": None}
     assert answer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert "inventory:write" in answer["errors"][0]["message"]
 

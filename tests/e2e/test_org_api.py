@@ -130,21 +130,20 @@ async def test_last_owner_removal_is_refused_with_a_code(gql: GraphQLClient) -> 
     assert "owner" in (await load_policy(shop.tenant.id)).roles_of(f"user:{shop.owner.id}")
 
 
-async def test_garbage_and_wrong_type_ids_answer_not_found(gql: GraphQLClient) -> None:
+async def test_garbage_and_wrong_type_ids_are_refused_as_invalid_ids(gql: GraphQLClient) -> None:
     shop = await make_shop("acme")
     owner = await _login(gql, shop.email)
     member_id = await _member_id(gql, owner, shop.email)
 
     for bad in ["not-base64!", member_id]:  # a Membership id where a Department id belongs
-        payload = (
-            await gql.execute(
-                "mutation($d: ID!) { deleteDepartment(input: {id: $d}) { errors { field code } } }",
-                {"d": bad},
-                token=owner,
-                tenant="acme",
-            )
-        )["data"]["deleteDepartment"]
-        assert payload["errors"] == [{"field": "id", "code": "NOT_FOUND"}]
+        body = await gql.execute(
+            "mutation($d: ID!) { deleteDepartment(input: {id: $d}) { errors { field code } } }",
+            {"d": bad},
+            token=owner,
+            tenant="acme",
+        )
+        assert body["data"] == {"deleteDepartment": None}
+        assert body["errors"][0]["extensions"] == {"code": "INVALID_ID", "field": "id"}
 
 
 async def test_member_department_can_be_set_and_cleared(gql: GraphQLClient) -> None:

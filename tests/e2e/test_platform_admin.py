@@ -91,7 +91,7 @@ async def test_non_admin_cannot_create_tenants_and_nothing_is_written(gql: Graph
         CREATE, {"slug": "evil", "name": "Evil", "owner": "evil@example.com"}, token=token
     )
 
-    assert body["data"] is None
+    assert body["data"] == {"createTenant": None}
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert not await Tenant.exists(slug="evil")
     assert not await User.exists(email="evil@example.com")

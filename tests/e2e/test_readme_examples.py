@@ -30,3 +30,26 @@ async def test_first_screen_login_and_query_work_on_the_demo_tenant(gql: GraphQL
     assert "errors" not in answer, answer
     assert answer["data"]["currentTenant"]["slug"] == "demo"
     assert answer["data"]["me"]["memberships"][0]["roles"] == ["owner"]
+
+
+async def test_first_screen_query_as_the_buyer_answers_what_the_buyer_may_read(
+    gql: GraphQLClient,
+) -> None:
+    # given: the buyer, who may not list the tenant's members
+    await ensure_demo()
+    query = re.findall(r"```graphql\n(.*?)```", README.read_text(), re.DOTALL)[1]
+    session = await gql.login("buyer@demo.merchantops.test", "demo-buyer-password")
+
+    # when
+    answer = await gql.execute(
+        query,
+        headers={"Authorization": f"Bearer {session['accessToken']}", "X-Tenant": "demo"},
+    )
+
+    # then: `members` alone is refused, the rest of the answer stands
+    assert answer["data"]["me"]["user"]["email"] == "buyer@demo.merchantops.test"
+    assert answer["data"]["currentTenant"]["slug"] == "demo"
+    assert answer["data"]["members"] is None
+    assert [(e["path"], e["extensions"]["code"]) for e in answer["errors"]] == [
+        (["members"], "FORBIDDEN")
+    ]

@@ -9,6 +9,7 @@ server error.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -33,12 +34,13 @@ from merchantops.api.graphql.core.inputs import (
     _limit_of,
 )
 from merchantops.api.graphql.schema import build_schema
+from merchantops.tenants.global_ids import global_id
 from tests.conftest import GraphQLClient, make_settings
 from tests.factories import PASSWORD, make_catalog, make_onboarded_shop
 
 HARMLESS: dict[str, Any] = {
     "String": "x",
-    "ID": "x",
+    "ID": global_id("Product", uuid.UUID(int=1)),  # well-formed: names nothing
     "Int": 1,
     "Float": 1.0,
     "Boolean": True,

@@ -299,10 +299,10 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         {"id": i.supplier},
     ),
     "createPurchaseOrder": lambda i: (
-        "mutation($s: ID!, $k: ID!) { createPurchaseOrder(input: {supplierId: $s, "
-        'warehouseId: $s, lines: [{skuId: $k, quantity: 1, unitCost: "1"}]}) '
+        "mutation($s: ID!, $w: ID!, $k: ID!) { createPurchaseOrder(input: {supplierId: $s, "
+        'warehouseId: $w, lines: [{skuId: $k, quantity: 1, unitCost: "1"}]}) '
         "{ purchaseOrder { id } errors { field code message } } }",
-        {"s": i.supplier, "k": i.sku},
+        {"s": i.supplier, "w": i.warehouse, "k": i.sku},
     ),
     **{
         name: _id_only(name, "purchaseOrder { id status }", "order")
@@ -517,6 +517,11 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
     "runInventoryAnalytics": lambda i: (
         "mutation { runInventoryAnalytics { job { name } errors { code } } }",
         {},
+    ),
+    "node": lambda i: ("query($id: ID!) { node(id: $id) { id } }", {"id": i.product}),
+    "nodes": lambda i: (
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }",
+        {"ids": [v for k, v in vars(i).items() if k not in {"slug", "line", "contact", "zone"}]},
     ),
     "createApiKey": lambda i: (
         'mutation { createApiKey(input: {name: "k", role: "secret-role", '

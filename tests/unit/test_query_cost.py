@@ -20,9 +20,12 @@ from merchantops.api.graphql.schema import build_schema
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SHOPS = graphql.build_schema("""
-type Query { shops(first: Int, after: String): ShopConnection! owner: Person }
+type Query {
+  shops(first: Int, after: String, last: Int, before: String): ShopConnection!
+  owner: Person
+}
 type Mutation { rename(name: String!): Shop }
-type ShopConnection { edges: [ShopEdge!]! pageInfo: PageInfo! }
+type ShopConnection { edges: [ShopEdge!]! pageInfo: PageInfo! totalCount: Int! }
 type ShopEdge { node: Shop! cursor: String! }
 type PageInfo { hasNextPage: Boolean! }
 type Shop { name: String! owner: Person products(first: Int): ProductConnection! }
@@ -68,6 +71,24 @@ def test_cost_rules(document: str, expected: int) -> None:
     assert cost(document) == expected
 
 
+def test_total_count_costs_one_object_per_connection_not_per_item() -> None:
+    assert cost("{ shops(first: 10) { totalCount edges { node { name } } } }") == 2 + 1 + 10 * 2
+    assert cost("{ shops(first: 10) { ... on ShopConnection { totalCount } } }") == 2 + 1
+
+
+def test_last_counts_like_first_when_paging_backwards() -> None:
+    assert cost("{ shops(last: 10) { edges { node { name } } } }") == 2 + 10 * 2
+    assert cost("query($n: Int) { shops(last: $n) { edges { cursor } } }", {"n": 3}) == 2 + 3
+
+
+def test_nodes_cost_like_a_connection_of_as_many_items_as_ids() -> None:
+    schema = build_schema()._schema
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Product { skus { code } } } }"
+
+    assert cost('{ nodes(ids: ["a", "b", "c"]) { id } }', schema=schema) == 2 + 3 * 1
+    assert cost(query, {"ids": ["a"] * 7}, schema=schema) == 2 + 7 * (1 + 1)
+
+
 def test_first_comes_from_variables_then_their_defaults_then_the_page_cap() -> None:
     document = "query($n: Int = 5) { shops(first: $n) { edges { node { name } } } }"
 
@@ -104,7 +125,8 @@ def test_oversized_page_finds_a_first_outside_the_page_cap_anywhere(
     operation = graphql.get_operation_ast(parsed)
     assert operation is not None
 
-    assert oversized_page(plan_operation(SHOPS, parsed, operation), variables, 100) == expected
+    found = oversized_page(plan_operation(SHOPS, parsed, operation), variables, 100)
+    assert (found[1] if found else None) == expected
 
 
 def test_every_field_taking_first_in_the_schema_is_priced_and_checked_as_a_connection() -> None:

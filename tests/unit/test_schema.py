@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
 
 from merchantops.api.graphql.core.permissions import declared_requirement
 from merchantops.api.graphql.schema import build_schema
@@ -37,3 +38,37 @@ def test_every_operation_declares_the_permission_it_needs(
     name: str, extensions: list[object]
 ) -> None:
     assert declared_requirement(extensions) is not None, f"{name} declares no permission"
+
+
+def test_root_fields_of_every_operation_type_are_nullable() -> None:
+    schema = build_schema()._schema
+
+    non_null = [
+        f"{root.name}.{name}"
+        for root in (schema.query_type, schema.mutation_type)
+        if root is not None
+        for name, field in root.fields.items()
+        if isinstance(field.type, GraphQLNonNull)
+    ]
+
+    assert non_null == []
+
+
+def test_every_connection_pages_both_ways_and_counts() -> None:
+    schema = build_schema()._schema
+
+    connections = {
+        f"{type_.name}.{name}": (
+            sorted(field.args),
+            "totalCount" in get_named_type(field.type).fields,
+        )
+        for type_ in schema.type_map.values()
+        if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__")
+        for name, field in type_.fields.items()
+        if get_named_type(field.type).name.endswith("Connection")
+    }
+
+    assert len(connections) >= 25
+    for name, (arguments, counts) in connections.items():
+        assert {"first", "after", "last", "before"} <= set(arguments), name
+        assert counts, name

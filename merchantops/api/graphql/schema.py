@@ -1,12 +1,17 @@
 """The GraphQL schema: every area's queries and mutations merged, errors masked and logged,
-every operation checked against the limits before it runs (`core/checks.py`)."""
+every operation checked against the limits before it runs (`core/checks.py`).
+
+Every root field is nullable, whatever its resolver's annotation says (GitHub's and Shopify's
+convention): a refused or failing field answers `null` with its error and the rest of the
+answer stands, instead of one refusal wiping out `data` as a whole.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLNonNull, GraphQLSchema
 from strawberry.extensions import DisableIntrospection, MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -23,6 +28,7 @@ from merchantops.api.graphql.core.errors import bounded, is_expected, with_code
 from merchantops.api.graphql.core.execution import CompiledExecutor, QuietExecutor
 from merchantops.api.graphql.core.inputs import check_inputs
 from merchantops.api.graphql.core.limits import DocumentCache
+from merchantops.api.graphql.core.nodes import NodeQuery, served_types
 from merchantops.api.graphql.core.permissions import RecordRefusals
 from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
 from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
@@ -48,6 +54,7 @@ logger = get_logger(__name__)
 
 @strawberry.type
 class Query(
+    NodeQuery,
     IdentityQuery,
     OrgQuery,
     ApiKeyQuery,
@@ -124,6 +131,13 @@ class MerchantOpsSchema(strawberry.Schema):
         return None
 
 
+def make_root_fields_nullable(schema: GraphQLSchema) -> None:
+    for root in (schema.query_type, schema.mutation_type):
+        for field in root.fields.values() if root else ():
+            if isinstance(field.type, GraphQLNonNull):
+                field.type = field.type.of_type
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     cache = DocumentCache(settings)
@@ -145,6 +159,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             disable_field_suggestions=settings.is_production,
         ),
     )
+    make_root_fields_nullable(schema._schema)
+    schema.served_nodes = served_types(schema._schema)  # type: ignore[attr-defined]
     check_inputs(schema._schema)
     return schema
 

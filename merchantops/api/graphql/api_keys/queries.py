@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from merchantops.api.graphql.api_keys.types import ApiKeyNode
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants.models import ApiKey
 
@@ -17,13 +16,20 @@ class ApiKeyQuery:
         description="The tenant's API keys, newest first. Secrets are never shown again.",
     )
     async def api_keys(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> relay.Connection[ApiKeyNode]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ApiKeyNode]:
         return await paginate(
             info,
             ApiKey.all().order_by("-created_at", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=ApiKeyNode.from_model,
         )
 

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from merchantops.api.graphql.approvals.types import ApprovalRequestNode, ApprovalStatus
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.inputs import limit
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.governance import approvals, models
 from merchantops.tenants.errors import GovernanceError
@@ -40,7 +39,9 @@ class ApprovalQuery:
         mine: bool = False,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[ApprovalRequestNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ApprovalRequestNode]:
         rows = models.ApprovalRequest.all()
         if status is not None:
             rows = rows.filter(status=status.value)
@@ -53,6 +54,8 @@ class ApprovalQuery:
             rows.order_by("-created_at", "-id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=ApprovalRequestNode.from_model,
         )
 

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from merchantops.api.graphql.audit.types import AuditChainReport, AuditEntryNode, AuditLogFilter
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants import audit
 from merchantops.tenants.models import AuditEntry
@@ -22,7 +21,9 @@ class AuditQuery:
         filter: AuditLogFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[AuditEntryNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AuditEntryNode]:
         entries = AuditEntry.filter(seq__isnull=False)  # chained (see `audit.seal`)
         if filter is not None:
             criteria = {
@@ -39,6 +40,8 @@ class AuditQuery:
             entries.order_by("-seq"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=AuditEntryNode.from_model,
         )
 

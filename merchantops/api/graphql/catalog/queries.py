@@ -3,17 +3,15 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
-from strawberry import relay
 from tortoise.expressions import Q
 
 from merchantops.api.graphql.catalog.types import LifecycleStage, ProductNode, SkuNode
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.domain.catalog import models
-from merchantops.tenants.errors import NotFound
 
 READ = TenantPermission("product", "read")
 
@@ -71,7 +69,9 @@ class CatalogQuery:
         sort: ProductSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[ProductNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ProductNode]:
         filter, sort = filter or ProductFilter(), sort or ProductSort()
         rows = models.Product.all()
         if filter.stage is not None:
@@ -85,16 +85,14 @@ class CatalogQuery:
             rows.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=ProductNode.from_model,
         )
 
     @strawberry.field(extensions=[requires(READ)])
     async def product(self, info: Info, id: strawberry.ID) -> ProductNode | None:
-        try:
-            pk = decode_id(id, "Product")
-        except NotFound:
-            return None
-        found = await info.context.loaders.product.load(pk)
+        found = await info.context.loaders.product.load(decode_id(id, "Product"))
         return ProductNode.from_model(found) if found else None
 
     @strawberry.field(extensions=[requires(READ)])
@@ -105,11 +103,15 @@ class CatalogQuery:
         sort: SkuSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[SkuNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SkuNode]:
         filter, sort = filter or SkuFilter(), sort or SkuSort()
         rows = models.Sku.all()
         if filter.product_id is not None:
-            rows = rows.filter(product_id=decode_id(filter.product_id, "Product", "productId"))
+            rows = rows.filter(
+                product_id=decode_id(filter.product_id, "Product", "filter.productId")
+            )
         if filter.search:
             rows = rows.filter(Q(code__icontains=filter.search) | Q(name__icontains=filter.search))
         return await paginate(
@@ -117,6 +119,8 @@ class CatalogQuery:
             rows.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=SkuNode.from_model,
         )
 

@@ -4,8 +4,8 @@
 2. depth and alias limits, then graphql-core's validation (cached with the document);
 3. the variable values, coerced as execution will coerce them (`BAD_USER_INPUT`, with
    `extensions.field` naming the variable: `$first`);
-4. page sizes: a `first` outside 0..`MAX_PAGE_SIZE`, literal or variable (`BAD_PAGINATION`,
-   `extensions.field` `first`);
+4. page sizes: a `first` or `last` outside 0..`MAX_PAGE_SIZE`, literal or variable
+   (`BAD_PAGINATION`, `extensions.field` naming the argument);
 5. the calculated cost against `MAX_QUERY_COST` (`QUERY_TOO_EXPENSIVE`, HTTP 200);
 6. the caller's leaky bucket (`THROTTLED`, HTTP 429 with `Retry-After` and
    `extensions.retryAfter`).
@@ -173,11 +173,13 @@ class QueryChecks(SchemaExtension):
         if isinstance(variables, list):
             return [variable_error(error) for error in variables]
         page_size = self.settings.max_page_size
-        if oversized_page(plan, variables.coerced, page_size) is not None:
+        oversized = oversized_page(plan, variables.coerced, page_size)
+        if oversized is not None:
+            argument, _ = oversized
             return [
                 GraphQLError(
-                    page_size_message(page_size),
-                    extensions={"code": BAD_PAGINATION, "field": "first"},
+                    page_size_message(page_size, argument),
+                    extensions={"code": BAD_PAGINATION, "field": argument},
                 )
             ]
         self.cost = evaluate(plan, variables.coerced, page_size)

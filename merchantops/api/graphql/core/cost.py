@@ -7,17 +7,19 @@ Rules, applied to the validated document with its variables:
 | a field of a scalar or enum type (`email`, `__typename`) | 0 |
 | a field of an object, interface or union type (one object or a plain list) | 1 + its selection |
 | a Relay connection (`members(first: 20) { ... }`) | 2 + `first` * its selection |
+| its `totalCount` (one `COUNT`), when selected | 1 |
+| `nodes(ids: [...])` | 2 + the number of ids * (1 + its selection) |
 | each root field of a mutation (also inside a fragment spread at the root) | 10 + its selection |
 
-`first` comes from the literal or the variable (its default when the variable is not given);
-without it, or when it is not a usable number, the page cap (`MAX_PAGE_SIZE`) counts, since
-that is what the server would return. The selection of a connection is everything inside it
-(`edges`, `node`, `pageInfo`), so a nested connection multiplies: `members { edges { node {
-user { email } } } }` costs 2 + 100 * 3 = 302. Fragments and inline fragments count as if their
-fields were written in place (for an abstract type every branch counts: an upper bound), and
-introspection fields count like any other object field.
+`first` (or `last`, paging backwards) comes from the literal or the variable (its default when
+the variable is not given); without it, or when it is not a usable number, the page cap
+(`MAX_PAGE_SIZE`) counts, since that is what the server would return. The selection of a
+connection is everything inside it (`edges`, `node`, `pageInfo`), so a nested connection
+multiplies: `members { edges { node { user { email } } } }` costs 2 + 100 * 3 = 302. Fragments
+and inline fragments count as if their fields were written in place (for an abstract type every
+branch counts: an upper bound), and introspection fields count like any other object field.
 
-A `first` outside 0..`MAX_PAGE_SIZE` is refused with `BAD_PAGINATION` before execution
+A `first` or `last` outside 0..`MAX_PAGE_SIZE` is refused with `BAD_PAGINATION` before execution
 (`oversized_page`), an operation over `MAX_QUERY_COST` with `QUERY_TOO_EXPENSIVE`; neither
 drains anything. Otherwise the cost drains the caller's leaky bucket
 (`merchantops/api/throttle.py`). The response reports both in `extensions.cost`.
@@ -45,6 +47,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SchemaMetaFieldDef,
@@ -52,7 +55,9 @@ from graphql import (
     TypeMetaFieldDef,
     VariableNode,
     get_named_type,
+    get_nullable_type,
     is_composite_type,
+    is_list_type,
 )
 
 OBJECT_COST = 1
@@ -69,7 +74,7 @@ class Plan:
     children: tuple[Plan, ...] = ()
     times: int | str | None = 1
     default: int | None = None  # the variable's default value, when `times` names one
-    page: bool = False  # a connection: `times` is its page size (`first`)
+    page: str = ""  # a connection's page: `times` is the size its argument (`first`, `last`) asks
 
 
 @dataclass(frozen=True)
@@ -146,9 +151,13 @@ def plan_operation(
         children = selection(node.selection_set, named)
         if root:
             return Plan(MUTATION_COST, children)
+        if "ids" in definition.args and is_list_type(get_nullable_type(definition.type)):
+            times, default = list_argument(node)
+            return Plan(CONNECTION_COST, (Plan(OBJECT_COST, children),), times, default)
         if is_connection(named, definition):
-            times, default = page_argument(node, defaults)
-            return Plan(CONNECTION_COST, children, times, default, page=True)
+            argument, times, default = page_argument(node, defaults)
+            page = Plan(0, children, times, default, page=argument)
+            return Plan(CONNECTION_COST + counted(node.selection_set), (page,))
         return Plan(OBJECT_COST, children)
 
     root_type = schema.get_root_type(operation.operation)
@@ -179,18 +188,43 @@ def is_connection(named: Any, definition: GraphQLField) -> bool:
     )
 
 
+def counted(selections: SelectionSetNode | None) -> int:
+    """`totalCount` costs one object, once per connection, not once per item."""
+    for node in selections.selections if selections else ():
+        if isinstance(node, FieldNode) and node.name.value == "totalCount":
+            return OBJECT_COST
+        if isinstance(node, InlineFragmentNode) and counted(node.selection_set):
+            return OBJECT_COST
+    return 0
+
+
+def list_argument(node: FieldNode) -> tuple[int | str | None, int | None]:
+    """`nodes(ids: [...])` costs like a connection of as many items as it names."""
+    for argument in node.arguments or ():
+        if argument.name.value == "ids":
+            value = argument.value
+            if isinstance(value, ListValueNode):
+                return len(value.values), None
+            if isinstance(value, VariableNode):
+                return value.name.value, None
+    return None, None
+
+
 def page_argument(
     node: FieldNode, defaults: Mapping[str, int | None]
-) -> tuple[int | str | None, int | None]:
+) -> tuple[str, int | str | None, int | None]:
+    """The page argument a connection field is given (`first`, or `last` paging backwards), its
+    value or variable name, and the variable's default."""
     for argument in node.arguments or ():
-        if argument.name.value != "first":
+        name = argument.name.value
+        if name not in ("first", "last"):
             continue
         value = argument.value
         if isinstance(value, IntValueNode):
-            return int(value.value), None
+            return name, int(value.value), None
         if isinstance(value, VariableNode):
-            return value.name.value, defaults.get(value.name.value)
-    return None, None
+            return name, value.name.value, defaults.get(value.name.value)
+    return "first", None, None
 
 
 def page_size_of(node: Plan, variables: Mapping[str, Any] | None) -> Any:
@@ -202,9 +236,11 @@ def page_size_of(node: Plan, variables: Mapping[str, Any] | None) -> Any:
     return count
 
 
-def oversized_page(plan: Plan, variables: Mapping[str, Any] | None, page_size: int) -> int | None:
-    """The first `first` of `plan` outside 0..`page_size` for `variables`, or None; each node is
-    looked at once, so it takes no longer than `evaluate`."""
+def oversized_page(
+    plan: Plan, variables: Mapping[str, Any] | None, page_size: int
+) -> tuple[str, int] | None:
+    """The first page argument of `plan` outside 0..`page_size` for `variables` (its name and
+    value), or None; each node is looked at once, so it takes no longer than `evaluate`."""
     seen: set[int] = set()
     pending = [plan]
     while pending:
@@ -216,7 +252,7 @@ def oversized_page(plan: Plan, variables: Mapping[str, Any] | None, page_size: i
             count = page_size_of(node, variables)
             valid = isinstance(count, int) and not isinstance(count, bool)
             if valid and not 0 <= count <= page_size:
-                return int(count)
+                return node.page, int(count)
         pending.extend(node.children)
     return None
 
@@ -227,6 +263,8 @@ def evaluate(plan: Plan, variables: Mapping[str, Any] | None, page_size: int) ->
 
     def times(node: Plan) -> int:
         count = page_size_of(node, variables)
+        if isinstance(count, list):  # `nodes(ids: $ids)`: as many as it names
+            count = len(count)
         if count is None:
             return page_size
         if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= page_size:

@@ -14,7 +14,8 @@ and input field, at any depth, is held to these rules:
 - **Int**: between `DEFAULT_MIN_INT` and `DEFAULT_MAX_INT` unless declared
   (`limit(minimum=0, maximum=100)`): quantities and counts live in 32-bit columns, and the sum
   of two values in range still fits one;
-- **Decimal**: finite (no NaN or Infinity, in filters too) and at most `MAX_DECIMAL` in size.
+- **Decimal**: finite (no NaN or Infinity, in filters too) and at most `MAX_DECIMAL` in size;
+- **ID**: a global id in form (`INVALID_ID`, `core/ids.py`); resolvers check its type.
 
 A value that breaks one is refused with `INVALID_INPUT` and `extensions.field` naming it the way
 mutation payload errors do: input fields relative to the `input` argument (`lines.0.unitCost`),
@@ -39,10 +40,12 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLSchema,
     default_field_resolver,
 )
 
+from merchantops.api.graphql.core.ids import check_form
 from merchantops.tenants.errors import InvalidInput
 
 DEFAULT_MAX_LENGTH = 200
@@ -152,6 +155,8 @@ def check_value(value: Any, type_: GraphQLInputType, field: str, bounds: Limit) 
                     )
         return
     _check_scalar(value, field, bounds)
+    if isinstance(type_, GraphQLScalarType) and type_.name == "ID" and isinstance(value, str):
+        check_form(value, field)
 
 
 Resolver = Callable[..., Any]

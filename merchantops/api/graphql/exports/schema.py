@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from merchantops.api.graphql.approvals.types import ApprovalRequestNode
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.exports import models, service
 from merchantops.tenants.context import current_actor
@@ -87,13 +87,20 @@ class DataExportQuery:
         description="Exports, newest first.",
     )
     async def data_exports(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> relay.Connection[DataExportNode]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DataExportNode]:
         return await paginate(
             info,
             models.DataExport.all().order_by("-created_at", "-id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=DataExportNode.from_model,
         )
 

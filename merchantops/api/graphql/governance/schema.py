@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.governance import models, risk
 from merchantops.tenants.errors import GovernanceError
@@ -74,7 +74,9 @@ class GovernanceQuery:
         status: AlertStatus | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[RiskAlertNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[RiskAlertNode]:
         alerts = models.RiskAlert.all()
         if status is not None:
             alerts = alerts.filter(status=status.value)
@@ -83,6 +85,8 @@ class GovernanceQuery:
             alerts.order_by("-updated_at", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=RiskAlertNode.from_model,
         )
 

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import (
     AUTHENTICATED,
     PLATFORM_ADMIN,
@@ -48,13 +47,20 @@ class IdentityQuery:
         description="Members of the current tenant, oldest first.",
     )
     async def members(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> relay.Connection[MembershipNode]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[MembershipNode]:
         return await paginate(
             info,
             Membership.all().order_by("created_at", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=MembershipNode.from_model,
         )
 
@@ -62,13 +68,20 @@ class IdentityQuery:
         extensions=[requires(PLATFORM_ADMIN)], description="Every tenant (platform admins only)."
     )
     async def tenants(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> relay.Connection[TenantNode]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TenantNode]:
         return await paginate(
             info,
             Tenant.all().order_by("slug"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=TenantNode.from_model,
         )
 

@@ -7,15 +7,13 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry import relay
-from strawberry.relay.utils import to_base64
+from strawberry.utils.str_converters import to_camel_case
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.errors import ApiError
-from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import PREFIX, paginate
+from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
+from merchantops.api.graphql.core.pagination import Connection, itself, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.api.graphql.inventory.types import (
@@ -34,7 +32,6 @@ from merchantops.api.graphql.inventory.types import (
     WarehouseNode,
 )
 from merchantops.domain.inventory import models, positions, reconcile
-from merchantops.tenants.errors import NotFound
 
 READ = TenantPermission("inventory", "read")
 
@@ -116,52 +113,32 @@ class SkuAnalyticsFilter:
 
 
 def _ids(queryset: QuerySet[Any], **ids: tuple[str | None, str]) -> QuerySet[Any]:
-    """Narrow by global ids; an id of the wrong type or of nothing matches nothing."""
+    """Narrow by the global ids of a filter, keyed by column: `sku_id=(filter.sku_id, "Sku")`."""
     for column, (value, type_name) in ids.items():
         if value is not None:
-            try:
-                queryset = queryset.filter(**{column: decode_id(value, type_name)})
-            except NotFound:
-                return queryset.filter(id__in=[])
+            field = "filter." + to_camel_case(column)
+            queryset = queryset.filter(**{column: decode_id(value, type_name, field)})
     return queryset
-
-
-def _page(info: Info, items: list[Any], first: int | None, after: str | None) -> Any:
-    """A Relay page over a computed list, with the cursors `paginate` uses."""
-    limit = info.context.settings.max_page_size
-    size = limit if first is None else first
-    if not 0 <= size <= limit:
-        raise ApiError("BAD_PAGINATION", f"'first' must be between 0 and {limit}.")
-    start = 0
-    if after is not None:
-        try:
-            start = int(relay.from_base64(after)[1]) + 1
-        except (ValueError, TypeError) as error:
-            raise ApiError("BAD_CURSOR", "'after' is not a cursor this API returned.") from error
-    page = items[start : start + size]
-    edges = [relay.Edge(node=n, cursor=to_base64(PREFIX, start + i)) for i, n in enumerate(page)]
-    return relay.Connection(
-        edges=edges,
-        page_info=relay.PageInfo(
-            has_next_page=start + size < len(items),
-            has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-    )
 
 
 @strawberry.type
 class InventoryQuery:
     @strawberry.field(extensions=[requires(READ)], description="Warehouses by code.")
     async def warehouses(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> relay.Connection[WarehouseNode]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[WarehouseNode]:
         return await paginate(
             info,
             models.Warehouse.all().order_by("code"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=WarehouseNode.from_model,
         )
 
@@ -175,7 +152,9 @@ class InventoryQuery:
         sort: LotSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[LotNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LotNode]:
         filter, sort = filter or LotFilter(), sort or LotSort()
         lots = _ids(
             models.Lot.all(),
@@ -190,6 +169,8 @@ class InventoryQuery:
             lots.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=LotNode.from_model,
         )
 
@@ -208,7 +189,9 @@ class InventoryQuery:
         sort: StockLevelSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[StockLevelNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[StockLevelNode]:
         filter, sort = filter or StockLevelFilter(), sort or StockLevelSort()
         levels = _ids(
             models.StockLevel.all(),
@@ -224,6 +207,8 @@ class InventoryQuery:
             levels.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=StockLevelNode.from_model,
         )
 
@@ -234,7 +219,9 @@ class InventoryQuery:
         filter: StockMovementFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[StockMovementNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[StockMovementNode]:
         filter = filter or StockMovementFilter()
         movements = _ids(
             models.StockMovement.all(),
@@ -253,6 +240,8 @@ class InventoryQuery:
             movements.order_by("-id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=StockMovementNode.from_model,
         )
 
@@ -263,7 +252,9 @@ class InventoryQuery:
         filter: AllocationFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[AllocationNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AllocationNode]:
         filter = filter or AllocationFilter()
         allocations = _ids(
             models.Allocation.all(),
@@ -279,6 +270,8 @@ class InventoryQuery:
             allocations.order_by("-created_at", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=AllocationNode.from_model,
         )
 
@@ -289,7 +282,9 @@ class InventoryQuery:
         filter: ReorderPolicyFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[ReorderPolicyNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ReorderPolicyNode]:
         filter = filter or ReorderPolicyFilter()
         policies = _ids(
             models.ReorderPolicy.all(),
@@ -301,6 +296,8 @@ class InventoryQuery:
             policies.order_by("sku_id", "warehouse_id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=ReorderPolicyNode.from_model,
         )
 
@@ -314,14 +311,20 @@ class InventoryQuery:
         warehouse_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[ReorderSuggestion]:
-        try:
-            warehouse = None if warehouse_id is None else decode_id(warehouse_id, "Warehouse")
-        except NotFound:
-            return _page(info, [], first, after)  # type: ignore[no-any-return]
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ReorderSuggestion]:
+        warehouse = decode_optional_id(warehouse_id, "Warehouse", "warehouseId")
         found = await positions.to_reorder(warehouse)
-        items = [ReorderSuggestion.from_position(p) for p in found]
-        return _page(info, items, first, after)  # type: ignore[no-any-return]
+        return await paginate(
+            info,
+            [ReorderSuggestion.from_position(p) for p in found],
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            to_node=itself,
+        )
 
     @strawberry.field(
         extensions=[requires(READ)],
@@ -333,7 +336,9 @@ class InventoryQuery:
         filter: SkuAnalyticsFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[SkuAnalyticsNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SkuAnalyticsNode]:
         filter = filter or SkuAnalyticsFilter()
         rows = _ids(models.SkuAnalytics.all(), sku_id=(filter.sku_id, "Sku"))
         if filter.abc_class is not None:
@@ -343,6 +348,8 @@ class InventoryQuery:
             rows.order_by("abc_class", "-usage_value", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=SkuAnalyticsNode.from_model,
         )
 

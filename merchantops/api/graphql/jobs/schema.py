@@ -9,7 +9,7 @@ from strawberry import relay
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants import jobs, models
 from merchantops.tenants.errors import GovernanceError
@@ -72,7 +72,9 @@ class JobQuery:
         status: JobStatus | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[JobNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[JobNode]:
         records = models.JobRecord.all()
         if status is not None:
             records = records.filter(status=status.value)
@@ -81,6 +83,8 @@ class JobQuery:
             records.order_by("-created_at", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=JobNode.from_model,
         )
 

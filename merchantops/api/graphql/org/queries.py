@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.org.types import DepartmentNode, PermissionType, RoleNode
 from merchantops.tenants.models import Department, Role
@@ -18,13 +17,20 @@ class OrgQuery:
         description="Departments of the current tenant, by slug.",
     )
     async def departments(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> relay.Connection[DepartmentNode]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DepartmentNode]:
         return await paginate(
             info,
             Department.all().order_by("slug"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=DepartmentNode.from_model,
         )
 
@@ -33,13 +39,20 @@ class OrgQuery:
         description="Roles of the current tenant, by slug.",
     )
     async def roles(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> relay.Connection[RoleNode]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[RoleNode]:
         return await paginate(
             info,
             Role.all().order_by("slug"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=RoleNode.from_model,
         )
 

@@ -5,16 +5,14 @@ from decimal import Decimal
 from enum import Enum
 
 import strawberry
-from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.api.graphql.purchasing.types import PoStatus, PurchaseOrderNode
 from merchantops.domain.purchasing import models
-from merchantops.tenants.errors import NotFound
 
 READ = TenantPermission("purchase_order", "read")
 
@@ -55,16 +53,20 @@ class PurchaseOrderQuery:
         sort: PurchaseOrderSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[PurchaseOrderNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[PurchaseOrderNode]:
         filter, sort = filter or PurchaseOrderFilter(), sort or PurchaseOrderSort()
         rows = models.PurchaseOrder.all()
         if filter.statuses:
             rows = rows.filter(status__in=[status.value for status in filter.statuses])
         if filter.supplier_id is not None:
-            rows = rows.filter(supplier_id=decode_id(filter.supplier_id, "Supplier", "supplierId"))
+            rows = rows.filter(
+                supplier_id=decode_id(filter.supplier_id, "Supplier", "filter.supplierId")
+            )
         if filter.warehouse_id is not None:
             rows = rows.filter(
-                warehouse_id=decode_id(filter.warehouse_id, "Warehouse", "warehouseId")
+                warehouse_id=decode_id(filter.warehouse_id, "Warehouse", "filter.warehouseId")
             )
         if filter.total_at_least is not None:
             rows = rows.filter(total__gte=filter.total_at_least)
@@ -81,16 +83,14 @@ class PurchaseOrderQuery:
             rows.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=PurchaseOrderNode.from_model,
         )
 
     @strawberry.field(extensions=[requires(READ)])
     async def purchase_order(self, id: strawberry.ID) -> PurchaseOrderNode | None:
-        try:
-            pk = decode_id(id, "PurchaseOrder")
-        except NotFound:
-            return None
-        found = await models.PurchaseOrder.get_or_none(id=pk)
+        found = await models.PurchaseOrder.get_or_none(id=decode_id(id, "PurchaseOrder"))
         return PurchaseOrderNode.from_model(found) if found else None
 
 

@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.rules import document as rule_document
 from merchantops.rules import facts, models, versions
@@ -166,7 +166,9 @@ class RuleSetQuery:
         kind: RuleSetKind | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[RuleSetVersionNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[RuleSetVersionNode]:
         found = models.RuleSetVersion.all()
         if kind is not None:
             found = found.filter(kind=kind.value)
@@ -175,6 +177,8 @@ class RuleSetQuery:
             found.order_by("-created_at", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=RuleSetVersionNode.from_model,
         )
 

@@ -4,14 +4,13 @@ from decimal import Decimal
 from enum import Enum
 
 import strawberry
-from strawberry import relay
 from tortoise.expressions import Q
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.inputs import limit
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.api.graphql.suppliers.types import (
@@ -138,7 +137,9 @@ class SupplierQuery:
         sort: SupplierSort | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[SupplierNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SupplierNode]:
         filter, sort = filter or SupplierFilter(), sort or SupplierSort()
         rows = models.Supplier.all()
         if filter.grades:
@@ -152,6 +153,8 @@ class SupplierQuery:
             rows.order_by(*order(sort.field.value, sort.direction)),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=SupplierNode.from_model,
         )
 

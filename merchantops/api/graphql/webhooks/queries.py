@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import paginate
+from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.webhooks.types import DeliveryNode, DeliveryStatus, SubscriptionNode
 from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -23,13 +22,20 @@ class WebhookQuery:
         extensions=[requires(READ)], description="Active subscriptions, oldest first."
     )
     async def webhook_subscriptions(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> relay.Connection[SubscriptionNode]:
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SubscriptionNode]:
         return await paginate(
             info,
             WebhookSubscription.filter(active=True).order_by("created_at", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=SubscriptionNode.from_model,
         )
 
@@ -40,7 +46,9 @@ class WebhookQuery:
         status: DeliveryStatus | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[DeliveryNode]:
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DeliveryNode]:
         deliveries = WebhookDelivery.all()
         if status is not None:
             deliveries = deliveries.filter(status=status.value)
@@ -49,6 +57,8 @@ class WebhookQuery:
             deliveries.order_by("-created_at", "id"),
             first=first,
             after=after,
+            last=last,
+            before=before,
             to_node=DeliveryNode.from_model,
         )
 
