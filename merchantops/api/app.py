@@ -1,4 +1,4 @@
-"""The starlette application: `/graphql`, `/healthz`, `/readyz`.
+"""The starlette application: `/graphql`, `/healthz`, `/readyz`, GraphiQL's files.
 
 Requests the GraphQL layer cannot make sense of get a JSON error in the GraphQL response shape
 and a 4xx status, never a 500: malformed JSON or a body that is not an object (400
@@ -27,14 +27,16 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from merchantops.api import graphiql
 from merchantops.api.cors import Cors
 from merchantops.api.errors import ServerErrors, code_for, http_exception, last_resort
 from merchantops.api.graphql.core.context import Context
@@ -106,6 +108,12 @@ class _GraphQL(GraphQL[Context, None]):
             )
             return error_response(error.status_code, code, error.reason)
         return response
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        prefix = request.scope.get("root_path", "") + graphiql.ASSETS_PATH
+        page = graphiql.render(self.graphql_ide_html, prefix)
+        policy = graphiql.content_security_policy(page)
+        return HTMLResponse(page, headers={"Content-Security-Policy": policy})
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -267,6 +275,9 @@ def create_app(
         Route("/healthz", healthz_endpoint(settings, liveness), methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
+    if settings.graphiql_enabled:
+        assets = StaticFiles(directory=graphiql.ASSETS_DIR, check_dir=False)
+        routes.append(Mount(graphiql.ASSETS_PATH, assets, name="graphiql-assets"))
     return Starlette(
         routes=routes,
         middleware=[
