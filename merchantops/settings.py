@@ -7,15 +7,19 @@ start with a placeholder secret or with developer conveniences (GraphiQL, intros
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from functools import lru_cache
-from typing import Self
+from typing import Annotated, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-insecure-development-secret"  # noqa: S105
 MIN_PRODUCTION_SECRET_LENGTH = 32
+# Unset CORS_ALLOWED_ORIGINS in development: front-end dev servers on this machine, any port.
+LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"
 
 
 class Environment(StrEnum):
@@ -42,6 +46,8 @@ class Settings(BaseSettings):
 
     graphiql: bool | None = None
     introspection: bool | None = None
+    # unset: the environment's default (`cors_origin_regex`); empty: no origin
+    cors_allowed_origins: Annotated[tuple[str, ...] | None, NoDecode] = None
 
     job_max_tries: int = Field(default=5, ge=1, le=25)
     job_retry_base_seconds: float = Field(default=2.0, ge=0.0, le=3600)
@@ -77,6 +83,17 @@ class Settings(BaseSettings):
         return (not self.is_production) if self.introspection is None else self.introspection
 
     @property
+    def cors_origins(self) -> tuple[str, ...]:
+        """Origins whose pages may call the API (`*`: any), besides `cors_origin_regex`."""
+        return self.cors_allowed_origins or ()
+
+    @property
+    def cors_origin_regex(self) -> str | None:
+        if self.cors_allowed_origins is None and self.environment is Environment.DEVELOPMENT:
+            return LOCAL_ORIGINS
+        return None
+
+    @property
     def webhooks_may_target_private_addresses(self) -> bool:
         if self.webhook_allow_private_targets is None:
             return self.environment is Environment.DEVELOPMENT
@@ -96,6 +113,38 @@ class Settings(BaseSettings):
     def _blank_redis_url_is_none(cls, value: object) -> object:
         # `REDIS_URL=` (set but empty) means "no Redis", as an unset variable does.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _origins_from_a_list_or_json(cls, value: object) -> object:
+        # `https://a.example,https://b.example` or `["https://a.example"]`
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("["):
+            return json.loads(value)
+        return [origin for origin in value.split(",") if origin.strip()]
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        origins = tuple(origin.strip().lower() for origin in value)
+        for origin in origins:
+            if origin == "*":
+                continue
+            parts = urlsplit(origin)
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or parts.username is not None
+                or origin != f"{parts.scheme}://{parts.netloc}"
+            ):
+                raise ValueError(
+                    f"{origin!r} is not an origin: write scheme://host[:port] with nothing "
+                    "after it (no path, no trailing slash), e.g. https://console.example.com"
+                )
+        return origins
 
     @model_validator(mode="after")
     def _a_query_under_the_cost_limit_fits_the_bucket(self) -> Self:
@@ -119,6 +168,11 @@ class Settings(BaseSettings):
             )
         if self.graphiql_enabled or self.introspection_enabled:
             raise ValueError("GRAPHIQL and INTROSPECTION must stay off in production")
+        if "*" in self.cors_origins:
+            raise ValueError(
+                "CORS_ALLOWED_ORIGINS=* is refused in production: list the origins of the "
+                "merchant front ends, e.g. https://console.example.com,https://m.example.com"
+            )
         return self
 
 

@@ -1,11 +1,15 @@
-"""The starlette application: `/graphql`, `/healthz`, `/readyz`.
+"""The starlette application: `/graphql`, `/healthz`, `/readyz`, GraphiQL's files.
 
 Requests the GraphQL layer cannot make sense of get a JSON error in the GraphQL response shape
 and a 4xx status, never a 500: malformed JSON or a body that is not an object (400
 `BAD_REQUEST`), a content type other than JSON (415 `UNSUPPORTED_MEDIA_TYPE`), a GET where GET is
 off or another method (405 `METHOD_NOT_ALLOWED`), an unknown or missing operation name (400
-`BAD_REQUEST`), an unknown path (404 `NOT_FOUND`). Their messages are `bounded`: none echoes
-more than a little of the request.
+`BAD_REQUEST`). Their messages are `bounded`: none echoes more than a little of the request.
+Everything else outside GraphQL answers in the same shape (`merchantops/api/errors.py`).
+
+Middleware, outermost first: request id (on every answer, preflights included), CORS (so
+browsers can read every refusal below it), `ServerErrors` (a bug is a masked JSON 500),
+`RequestGuard` (body size and time limits).
 """
 
 from __future__ import annotations
@@ -23,14 +27,18 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from merchantops.api import graphiql
+from merchantops.api.cors import Cors
+from merchantops.api.errors import ServerErrors, code_for, http_exception, last_resort
 from merchantops.api.graphql.core.context import Context
 from merchantops.api.graphql.core.errors import bounded
 from merchantops.api.graphql.schema import build_schema, mask_unexpected
@@ -53,13 +61,6 @@ from merchantops.workers.registry import shared_engine
 
 logger = get_logger(__name__)
 PRINCIPAL_KEY = "merchantops.principal"
-HTTP_CODES = {
-    400: "BAD_REQUEST",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    413: "BODY_TOO_LARGE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
-}
 
 
 class _GraphQL(GraphQL[Context, None]):
@@ -101,12 +102,18 @@ class _GraphQL(GraphQL[Context, None]):
         try:
             response: Response = await super().run(request, context, root_value)
         except HTTPException as error:
-            code = HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
+            code = code_for(error.status_code)
             logger.info(
                 "graphql.http_refused", status=error.status_code, reason=bounded(error.reason)
             )
             return error_response(error.status_code, code, error.reason)
         return response
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        prefix = request.scope.get("root_path", "") + graphiql.ASSETS_PATH
+        page = graphiql.render(self.graphql_ide_html, prefix)
+        policy = graphiql.content_security_policy(page)
+        return HTMLResponse(page, headers={"Content-Security-Policy": policy})
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -199,16 +206,6 @@ class GraphQLEndpoint:
         return None
 
 
-async def http_refusal(request: Request, error: Exception) -> Response:
-    """Starlette's own refusals (an unknown path, a method a route does not take) in the
-    GraphQL error shape with a code, like every other error."""
-    assert isinstance(error, StarletteHTTPException)
-    status = error.status_code
-    return error_response(
-        status, HTTP_CODES.get(status, f"HTTP_{status}"), error.detail, headers=error.headers
-    )
-
-
 def healthz_endpoint(settings: Settings, liveness: Liveness) -> Any:
     """Liveness: fails (503) when this process can no longer complete requests, which a restart
     cures: requests keep ending in time-outs, or a trivial statement does not come back through
@@ -273,14 +270,20 @@ def create_app(
             if manage_db:
                 await close_db()
 
+    routes: list[BaseRoute] = [
+        Route("/graphql", endpoint, methods=["GET", "POST"]),
+        Route("/healthz", healthz_endpoint(settings, liveness), methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ]
+    if settings.graphiql_enabled:
+        assets = StaticFiles(directory=graphiql.ASSETS_DIR, check_dir=False)
+        routes.append(Mount(graphiql.ASSETS_PATH, assets, name="graphiql-assets"))
     return Starlette(
-        routes=[
-            Route("/graphql", endpoint, methods=["GET", "POST"]),
-            Route("/healthz", healthz_endpoint(settings, liveness), methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-        ],
+        routes=routes,
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(Cors, settings=settings),
+            Middleware(ServerErrors),
             Middleware(
                 RequestGuard,
                 max_body_bytes=settings.max_body_bytes,
@@ -288,7 +291,7 @@ def create_app(
                 liveness=liveness,
             ),
         ],
-        exception_handlers={StarletteHTTPException: http_refusal},
+        exception_handlers={StarletteHTTPException: http_exception, Exception: last_resort},
         lifespan=lifespan,
     )
 
