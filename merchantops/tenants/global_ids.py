@@ -24,6 +24,91 @@ def optional_global_id(type_name: str, pk: object | None) -> str | None:
     return None if pk is None else global_id(type_name, pk)
 
 
+# What a stored record calls a kind of object (an event's prefix, an audit target type, an
+# approval subject type, a key before `_id` or holding a nested object) -> its GraphQL type.
+TYPES: dict[str, str] = {
+    "allocation": "Allocation",
+    "api_key": "ApiKey",
+    "approval": "ApprovalRequest",
+    "approval_request": "ApprovalRequest",
+    "data_export": "DataExport",
+    "department": "Department",
+    "export": "DataExport",
+    "lot": "Lot",
+    "member": "Membership",
+    "membership": "Membership",
+    "product": "Product",
+    "purchase_order": "PurchaseOrder",
+    "risk_alert": "RiskAlert",
+    "role": "Role",
+    "rule_set": "RuleSetVersion",
+    "sku": "Sku",
+    "supplier": "Supplier",
+    "user": "User",
+    "warehouse": "Warehouse",
+    "webhook": "WebhookSubscription",
+    "zone": "Zone",
+}
+
+
+def _raw_uuid(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(UUID(value))
+    except ValueError:
+        return None
+
+
+def public_id(kind: str | None, value: object) -> object:
+    """`value` as a global id when it is a raw uuid of a known `kind`; otherwise unchanged."""
+    type_name = TYPES.get(kind or "")
+    raw = _raw_uuid(value)
+    return global_id(type_name, raw) if type_name and raw else value
+
+
+def with_public_ids(value: object, kind: str | None = None) -> object:
+    """A JSON value with the raw uuids it holds replaced by global ids: an `id` of an object
+    of `kind` (a nested object's kind is the key holding it), and every `<kind>_id`."""
+    if isinstance(value, list):
+        return [with_public_ids(item, kind) for item in value]
+    if not isinstance(value, dict):
+        return value
+    converted: dict[str, object] = {}
+    for key, item in value.items():
+        if key == "id":
+            converted[key] = public_id(kind, item)
+        elif key.endswith("_id"):
+            converted[key] = public_id(key[: -len("_id")], item)
+        else:
+            converted[key] = with_public_ids(item, key)
+    return converted
+
+
+def public_actor(actor: str) -> str:
+    """`user:<uuid>` as `user:<global id>`; API keys (`api_key:<public id>`) and the system
+    stay as they are."""
+    kind, separator, rest = actor.partition(":")
+    if separator and kind == "user":
+        return f"user:{public_id('user', rest)}"
+    return actor
+
+
+def stored_id(value: str) -> str:
+    """What a filter compares with the stored raw id: the key of a global id, else `value`."""
+    try:
+        return parse_global_id(value)[1]
+    except ValueError:
+        return value
+
+
+def stored_actor(actor: str) -> str:
+    kind, separator, rest = actor.partition(":")
+    if separator and kind == "user":
+        return f"user:{stored_id(rest)}"
+    return actor
+
+
 def parse_global_id(value: str) -> tuple[str, str]:
     """The type name and primary key (a uuid, or a sequence number: audit entries, stock
     movements) a global id names; `ValueError` when it is not one."""
@@ -39,4 +124,14 @@ def parse_global_id(value: str) -> tuple[str, str]:
     return type_name, str(UUID(pk))
 
 
-__all__ = ["global_id", "optional_global_id", "parse_global_id"]
+__all__ = [
+    "TYPES",
+    "global_id",
+    "optional_global_id",
+    "parse_global_id",
+    "public_actor",
+    "public_id",
+    "stored_actor",
+    "stored_id",
+    "with_public_ids",
+]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from merchantops.tenants.global_ids import global_id
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, add_member, make_shop
 
 LOG = """
 query($f: AuditLogFilter) {
-  auditLog(filter: $f, first: 20) { edges { node { seq actor action targetType diff requestId } } }
+  auditLog(filter: $f, first: 20) {
+    edges { node { seq actor action targetType targetId diff requestId } }
+  }
 }
 """
 
@@ -32,7 +35,7 @@ async def test_auditor_pages_and_filters_the_trail(gql: GraphQLClient) -> None:
     # then
     entries = [edge["node"] for edge in body["data"]["auditLog"]["edges"]]
     assert len(entries) == 1
-    assert entries[0]["actor"] == f"user:{shop.owner.id}"
+    assert entries[0]["actor"] == f"user:{global_id('User', shop.owner.id)}"
     assert entries[0]["diff"] == {"before": None, "after": {"name": "B2B", "slug": "b2b"}}
     assert entries[0]["requestId"] == create.headers["x-request-id"]
     chain = await gql.execute(
@@ -71,3 +74,36 @@ async def test_staff_without_audit_rights_cannot_read_the_trail(gql: GraphQLClie
     body = await gql.execute(LOG, token=clerk, tenant="acme")
 
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_audit_and_approval_ids_are_global_ids_the_api_takes_back(gql: GraphQLClient) -> None:
+    # given: a department created, so its entry names it
+    shop = await make_shop("acme")
+    owner = (await gql.login(shop.email, PASSWORD))["accessToken"]
+    created = await gql.execute(
+        'mutation { createDepartment(input: {slug: "b2b", name: "B2B"}) '
+        "{ department { id } errors { code } } }",
+        token=owner,
+        tenant="acme",
+    )
+    department = created["data"]["createDepartment"]["department"]["id"]
+
+    # when
+    log = await gql.execute(LOG, {"f": {"targetId": department}}, token=owner, tenant="acme")
+    by_actor = await gql.execute(
+        LOG,
+        {"f": {"actor": f"user:{global_id('User', shop.owner.id)}"}},
+        token=owner,
+        tenant="acme",
+    )
+
+    # then: the entry names the department by the id the API gave, and filters take it back
+    [entry] = [edge["node"] for edge in log["data"]["auditLog"]["edges"]]
+    assert entry["action"] == "department.create"
+    assert {edge["node"]["action"] for edge in by_actor["data"]["auditLog"]["edges"]} >= {
+        "department.create"
+    }
+    node = await gql.execute(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": department}, token=owner, tenant="acme"
+    )
+    assert node["data"]["node"] == {"id": department}

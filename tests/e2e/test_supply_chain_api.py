@@ -97,7 +97,8 @@ async def test_large_po_awaiting_finance_is_listed_as_awaiting_and_goes_through_
     pending = await _as(
         gql,
         "finance@acme.example.com",
-        "{ approvalRequests(mine: true, status: PENDING) { edges { node { id action } } } }",
+        "{ approvalRequests(mine: true, status: PENDING) "
+        "{ edges { node { id action subjectId } } } }",
     )
     waiting = await _as(
         gql,
@@ -124,6 +125,8 @@ async def test_large_po_awaiting_finance_is_listed_as_awaiting_and_goes_through_
     assert [e["node"]["action"] for e in pending["approvalRequests"]["edges"]] == [
         "purchase_order.submit"
     ]
+    # the subject is named by the id the API handed out for the order
+    assert pending["approvalRequests"]["edges"][0]["node"]["subjectId"] == order["id"]
     assert decided["approveRequest"]["approvalRequest"]["status"] == "APPROVED"
     assert after["purchaseOrder"] == {"status": "SUBMITTED", "pendingApproval": None}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from merchantops.domain.webhooks import service, signing
@@ -16,6 +18,7 @@ from merchantops.tenants import jobs as job_service
 from merchantops.tenants import org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.errors import InvalidInput
+from merchantops.tenants.global_ids import parse_global_id
 from merchantops.tenants.models import JobRecord, JobStatus
 from merchantops.workers.embedding import in_process
 from merchantops.workers.inprocess import InProcessQueue
@@ -62,6 +65,9 @@ async def test_receiver_verifies_the_signature_of_a_delivered_event(
     [delivery] = await _deliveries(shop)
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 1)
     assert message.headers["webhook-id"] == str(delivery.id)
+    # the body's ids are the API's global ids, usable as arguments
+    data = json.loads(message.body)["data"]
+    assert parse_global_id(data["id"])[0] == "Department"
 
 
 async def test_receiver_failing_three_times_gets_the_event_again_each_time(

@@ -35,6 +35,7 @@ from merchantops.tenants import audit
 from merchantops.tenants.audit import canonical_json
 from merchantops.tenants.context import current_tenant_id
 from merchantops.tenants.errors import InvalidInput, NotFound
+from merchantops.tenants.global_ids import with_public_ids
 from merchantops.tenants.jobs import JobContext, JobFunction
 from merchantops.tenants.models import OutboxEvent
 from merchantops.tenants.outbox import EVENT_TYPES
@@ -118,13 +119,14 @@ async def fan_out(
 ) -> None:
     """Create one delivery per matching subscription of an event, and queue each.
 
-    The delivery keeps the event's payload with classified keys masked for `WEBHOOK_ROLE`."""
+    The delivery keeps the event's payload with classified keys masked for `WEBHOOK_ROLE` and
+    its ids as the API's global ids (the object of `<kind>.<verb>` is `<kind>`)."""
     event = await OutboxEvent.get_or_none(id=payload["event_id"])
     if event is None:
         return
     table = await (masking or MaskingPolicies()).table(current_tenant_id())
     body = mask_json(
-        event.payload,
+        with_public_ids(event.payload, event.type.partition(".")[0]),
         lambda level: table.decide(level, PARTNERS),
     )
     subscriptions = [

@@ -7,6 +7,7 @@ import strawberry
 from strawberry import relay
 
 from merchantops.domain.governance import models
+from merchantops.tenants.global_ids import public_id
 
 # The domain's own enum, exposed as it is: one list of values to keep.
 ApprovalStatus = models.ApprovalStatus
@@ -21,7 +22,9 @@ class ApprovalRequestNode(relay.Node):
     id: relay.NodeID[str]
     action: str
     subject_type: str
-    subject_id: str = strawberry.field(description="The raw id of the subject (e.g. the order).")
+    subject_id: str = strawberry.field(
+        description="The global id of the subject (e.g. the purchase order)."
+    )
     role: str
     rules: list[str]
     reason: str
@@ -38,7 +41,7 @@ class ApprovalRequestNode(relay.Node):
             id=str(request.id),
             action=request.action,
             subject_type=request.subject_type,
-            subject_id=request.subject_id,
+            subject_id=str(public_id(request.subject_type, request.subject_id)),
             role=request.role,
             rules=list(request.rules),
             reason=request.reason,

@@ -7,6 +7,7 @@ from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants import audit
+from merchantops.tenants.global_ids import stored_actor, stored_id
 from merchantops.tenants.models import AuditEntry
 
 READ = TenantPermission("audit_log", "read")
@@ -28,9 +29,9 @@ class AuditQuery:
         if filter is not None:
             criteria = {
                 "action": filter.action,
-                "actor": filter.actor,
+                "actor": None if filter.actor is None else stored_actor(filter.actor),
                 "target_type": filter.target_type,
-                "target_id": filter.target_id,
+                "target_id": None if filter.target_id is None else stored_id(filter.target_id),
                 "created_at__gte": filter.since,
                 "created_at__lt": filter.until,
             }

@@ -11,13 +11,16 @@ from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.masking import json_masked
 from merchantops.tenants import models
 from merchantops.tenants.audit import ChainReport
+from merchantops.tenants.global_ids import public_actor, public_id, with_public_ids
 
 
 @strawberry.type(name="AuditEntry")
 class AuditEntryNode(relay.Node):
     id: relay.NodeID[str]
     seq: int = strawberry.field(description="Position in the tenant's chain, from 1.")
-    actor: str = strawberry.field(description="user:<id>, api_key:<public id> or system.")
+    actor: str = strawberry.field(
+        description="user:<global id of the User>, api_key:<public id> or system:..."
+    )
     action: str
     target_type: str
     target_id: str
@@ -41,11 +44,11 @@ class AuditEntryNode(relay.Node):
         return cls(
             id=str(entry.id),
             seq=entry.seq,
-            actor=entry.actor,
+            actor=public_actor(entry.actor),
             action=entry.action,
             target_type=entry.target_type,
-            target_id=entry.target_id,
-            diff_value=diff,
+            target_id=str(public_id(entry.target_type, entry.target_id)),
+            diff_value=with_public_ids(diff, entry.target_type),
             request_id=entry.request_id,
             created_at=entry.created_at,
             hash=entry.hash,
