@@ -277,3 +277,27 @@ mutation Login($email: String!, $password: String!) {
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+class Acquires:
+    """Every connection taken from the pool: the server pid of each."""
+
+    def __init__(self) -> None:
+        self.pids: list[int] = []
+
+
+@pytest.fixture
+def acquires() -> Iterator[Acquires]:
+    """The server pid of every connection taken from the pool while the test runs (its own
+    monkeypatch: `counting_statements` undoes the test's)."""
+    seen = Acquires()
+    original = asyncpg.pool.Pool._acquire
+
+    async def counted(self: Any, *args: Any) -> Any:
+        proxy = await original(self, *args)
+        seen.pids.append(proxy.get_server_pid())
+        return proxy
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(asyncpg.pool.Pool, "_acquire", counted)
+        yield seen

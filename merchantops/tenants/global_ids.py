@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from uuid import UUID
 
 
@@ -85,13 +86,15 @@ def with_public_ids(value: object, kind: str | None = None) -> object:
     return converted
 
 
+def _user_actor(actor: str, convert: Callable[[str], object]) -> str:
+    kind, separator, rest = actor.partition(":")
+    return f"user:{convert(rest)}" if separator and kind == "user" else actor
+
+
 def public_actor(actor: str) -> str:
     """`user:<uuid>` as `user:<global id>`; API keys (`api_key:<public id>`) and the system
     stay as they are."""
-    kind, separator, rest = actor.partition(":")
-    if separator and kind == "user":
-        return f"user:{public_id('user', rest)}"
-    return actor
+    return _user_actor(actor, lambda raw: public_id("user", raw))
 
 
 def stored_id(value: str) -> str:
@@ -103,10 +106,8 @@ def stored_id(value: str) -> str:
 
 
 def stored_actor(actor: str) -> str:
-    kind, separator, rest = actor.partition(":")
-    if separator and kind == "user":
-        return f"user:{stored_id(rest)}"
-    return actor
+    """`user:<global id>` as stored, `user:<uuid>`; other actors as they are."""
+    return _user_actor(actor, stored_id)
 
 
 def parse_global_id(value: str) -> tuple[str, str]:

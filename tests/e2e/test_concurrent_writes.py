@@ -4,7 +4,6 @@ from another request running at the same time, and the audit chain stays whole."
 from __future__ import annotations
 
 import asyncio
-import base64
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from merchantops.dbengine import before_commit
 from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.global_ids import global_id
 from merchantops.tenants.models import AuditEntry, TenantCounter
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, make_catalog, make_shop
@@ -40,10 +40,6 @@ mutation($supplier: ID!, $wh: ID!, $sku: ID!) {
 """
 
 
-def gid(type_name: str, pk: object) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
-
-
 async def test_twenty_receipts_allocations_and_orders_at_once_all_succeed_and_chain(
     gql: GraphQLClient,
 ) -> None:
@@ -52,10 +48,10 @@ async def test_twenty_receipts_allocations_and_orders_at_once_all_succeed_and_ch
     catalog = await make_catalog(shop)
     owner = (await gql.login(shop.email, PASSWORD))["accessToken"]
     ids = {
-        "sku": gid("Sku", catalog.skus[0].id),
-        "zone": gid("Zone", catalog.zone.id),
-        "wh": gid("Warehouse", catalog.warehouse.id),
-        "supplier": gid("Supplier", catalog.supplier.id),
+        "sku": global_id("Sku", catalog.skus[0].id),
+        "zone": global_id("Zone", catalog.zone.id),
+        "wh": global_id("Warehouse", catalog.warehouse.id),
+        "supplier": global_id("Supplier", catalog.supplier.id),
     }
 
     async def call(query: str, **variables: Any) -> Any:

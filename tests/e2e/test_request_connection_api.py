@@ -5,10 +5,9 @@ it, and a request stopped by its time limit gives it back."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from tortoise import Tortoise, connections
@@ -18,7 +17,7 @@ from merchantops.tenants import api_keys, audit
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import AuditEntry
 from merchantops.workers.embedding import Background, in_process
-from tests.conftest import GraphQLClient, make_settings
+from tests.conftest import Acquires, GraphQLClient, make_settings
 from tests.factories import PASSWORD, Catalog, Shop, make_catalog, make_onboarded_shop, principal
 from tests.support.sql_count import counting_statements
 
@@ -34,28 +33,6 @@ SEVERAL = """{
 }"""
 CREATE = """mutation($name: String!, $skus: [SkuInput!]!) {
   createProduct(input: {name: $name, skus: $skus}) { product { name } errors { field code } } }"""
-
-
-class Acquires:
-    def __init__(self) -> None:
-        self.pids: list[int] = []
-
-
-@pytest.fixture
-def acquires() -> Iterator[Acquires]:
-    """The server pid of every connection taken from the pool while the test runs (its own
-    monkeypatch: `counting_statements` undoes the test's)."""
-    seen = Acquires()
-    original = asyncpg.pool.Pool._acquire
-
-    async def counted(self: Any, *args: Any) -> Any:
-        proxy = await original(self, *args)
-        seen.pids.append(proxy.get_server_pid())
-        return proxy
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(asyncpg.pool.Pool, "_acquire", counted)
-        yield seen
 
 
 async def _app(db: str, **overrides: Any) -> AsyncIterator[GraphQLClient]:

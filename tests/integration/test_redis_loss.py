@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import JobRecord, JobStatus, OutboxEvent
 from tests.conftest import TEST_SECRET
 from tests.factories import Shop, make_shop, principal
+from tests.support.receiver import receiver
 from tests.support.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,32 +48,16 @@ class Partner:
 def partner() -> Iterator[Partner]:
     state = Partner()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length", "0")))
-            event_id = json.loads(body)["id"]
-            with state.lock:
-                first = event_id not in state.refused
-                if first:
-                    state.refused[event_id] += 1
-                else:
-                    state.accepted[event_id] += 1
-            self.send_response(503 if first else 200)
-            self.send_header("content-length", "0")
-            self.end_headers()
+    def answer(body: bytes) -> int:
+        event_id = json.loads(body)["id"]
+        with state.lock:
+            first = event_id not in state.refused
+            (state.refused if first else state.accepted)[event_id] += 1
+        return 503 if first else 200
 
-        def log_message(self, format: str, *args: object) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    try:
+    with receiver(answer=answer) as hook:
+        state.url = hook.url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

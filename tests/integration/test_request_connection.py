@@ -8,10 +8,9 @@ outlives the request takes connections of its own.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import pytest
 from tortoise import Tortoise, connections
 from tortoise.transactions import in_transaction
@@ -29,34 +28,10 @@ from merchantops.prepared import PreparedSelect
 from merchantops.tenants import sequences
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Tenant
-from tests.conftest import _opened
+from tests.conftest import Acquires, _opened
 from tests.factories import make_shop
 
 BY_SLUG = PreparedSelect(lambda slug: Tenant.filter(slug=slug).limit(1))
-
-
-class Acquires:
-    """Every connection taken from the pool: the server pid of each."""
-
-    def __init__(self) -> None:
-        self.pids: list[int] = []
-
-
-@pytest.fixture
-def acquires() -> Iterator[Acquires]:
-    """The server pid of every connection taken from the pool while the test runs (its own
-    monkeypatch: `counting_statements` undoes the test's)."""
-    seen = Acquires()
-    original = asyncpg.pool.Pool._acquire
-
-    async def counted(self: Any, *args: Any) -> Any:
-        proxy = await original(self, *args)
-        seen.pids.append(proxy.get_server_pid())
-        return proxy
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(asyncpg.pool.Pool, "_acquire", counted)
-        yield seen
 
 
 @pytest.fixture

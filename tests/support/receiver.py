@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,8 +24,11 @@ class Receiver:
 
 
 @contextmanager
-def receiver(script: list[int | float] | None = None) -> Iterator[Receiver]:
-    """Answers each POST with the next status of `script` (then 200).
+def receiver(
+    script: list[int | float] | None = None, answer: Callable[[bytes], int] | None = None
+) -> Iterator[Receiver]:
+    """Answers each POST with the next status of `script` (then 200), or with what
+    `answer(body)` says (called from the server's threads).
 
     A float in the script means: sleep that many seconds, then answer 200 (to cause timeouts).
     """
@@ -36,7 +39,10 @@ def receiver(script: list[int | float] | None = None) -> Iterator[Receiver]:
             length = int(self.headers.get("content-length", "0"))
             body = self.rfile.read(length)
             state.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body))
-            step = state.script.pop(0) if state.script else 200
+            if answer is not None:
+                step: int | float = answer(body)
+            else:
+                step = state.script.pop(0) if state.script else 200
             if isinstance(step, float):
                 time.sleep(step)
                 step = 200
