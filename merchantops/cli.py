@@ -48,7 +48,7 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     import asyncio
 
     from merchantops.db import close_db, init_db
-    from merchantops.tenants.errors import GovernanceError
+    from merchantops.errors import DomainError
 
     async def wrapped() -> T:
         await init_db(settings.tortoise_db_url)
@@ -59,7 +59,7 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(wrapped())
-    except GovernanceError as error:
+    except DomainError as error:
         typer.echo(f"merchantops: {error.message}", err=True)
         raise typer.Exit(1) from None
 
@@ -226,8 +226,8 @@ def audit_verify(
     tenant: Annotated[str, typer.Option(help="Slug of the tenant whose chain to check.")],
 ) -> None:
     """Check a tenant's audit hash chain; exit 1 naming the first broken sequence number."""
+    from merchantops.errors import NotFound
     from merchantops.tenants import audit
-    from merchantops.tenants.errors import NotFound
     from merchantops.tenants.models import Tenant
 
     settings = load_settings()

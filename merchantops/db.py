@@ -7,18 +7,9 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 
+from merchantops import bootstrap
+
 APP_LABEL = "merchantops"
-MODEL_MODULES = [
-    "merchantops.tenants.models",
-    "merchantops.rules.models",
-    "merchantops.domain.webhooks.models",
-    "merchantops.domain.governance.models",
-    "merchantops.domain.catalog.models",
-    "merchantops.domain.suppliers.models",
-    "merchantops.domain.purchasing.models",
-    "merchantops.domain.inventory.models",
-    "merchantops.domain.exports.models",
-]
 MIGRATIONS_MODULE = "merchantops.migrations"
 # tortoise's clients, made safe to cancel (merchantops/dbengine/__init__.py says why)
 ENGINES = {
@@ -38,7 +29,7 @@ def tortoise_config(db_url: str) -> dict[str, Any]:
         "connections": {"default": connection_config(db_url)},
         "apps": {
             APP_LABEL: {
-                "models": MODEL_MODULES,
+                "models": bootstrap.model_modules(),
                 "default_connection": "default",
                 "migrations": MIGRATIONS_MODULE,
             }
@@ -49,6 +40,7 @@ def tortoise_config(db_url: str) -> dict[str, Any]:
 
 
 async def init_db(db_url: str) -> None:
+    bootstrap.wire()
     await Tortoise.init(config=tortoise_config(db_url), _enable_global_fallback=True)
 
 

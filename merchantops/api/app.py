@@ -47,12 +47,13 @@ from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.api.throttle import Buckets, buckets_for
 from merchantops.db import close_db, init_db, ping_db
 from merchantops.dbengine.request import release_request_connection, request_connection
+from merchantops.errors import DomainError
 from merchantops.log import get_logger
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
 from merchantops.tenants.context import actor_scope, tenant_scope
-from merchantops.tenants.errors import GovernanceError, InvalidToken
+from merchantops.tenants.errors import InvalidToken
 from merchantops.tenants.principal import Principal
 from merchantops.tenants.tokens import AccessTokenCodec
 from merchantops.workers import embedding as workers
@@ -173,7 +174,7 @@ class GraphQLEndpoint:
                 principal = await self.authenticator.principal(
                     headers.get("authorization"), headers.get("x-tenant")
                 )
-            except GovernanceError as error:
+            except DomainError as error:
                 status = 401 if isinstance(error, InvalidToken) else 403
                 logger.info("auth.refused", code=error.code, status=status)
                 await error_response(status, error.code, error.message)(scope, receive, send)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from merchantops.tenants.errors import InvalidInput
+from merchantops.errors import InvalidInput
 
 MAX_MONEY = Decimal("999999999999.99")
 

@@ -18,6 +18,7 @@ from uuid import UUID
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from merchantops.errors import DomainError, InvalidInput, NotFound
 from merchantops.rules import facts
 from merchantops.rules.document import (
     InvalidRuleSet,
@@ -39,11 +40,10 @@ from merchantops.rules.models import (
 from merchantops.rules.reference import fired
 from merchantops.tenants import audit
 from merchantops.tenants.context import current_actor, current_tenant_id
-from merchantops.tenants.errors import GovernanceError, InvalidInput, NotFound
 from merchantops.tenants.models import Tenant
 
 
-class InvalidDocument(GovernanceError):
+class InvalidDocument(DomainError):
     code = "INVALID_RULE_SET"
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:

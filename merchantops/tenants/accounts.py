@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from merchantops.tenants.errors import InvalidInput
+from merchantops.errors import InvalidInput
 from merchantops.tenants.models import Invitation, User
 from merchantops.tenants.secrets import MIN_PASSWORD_LENGTH, new_opaque_token, token_digest
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from merchantops.errors import AlreadyExists, NotFound
 from merchantops.tenants import audit
 from merchantops.tenants.accounts import (
     invite,
@@ -16,7 +17,7 @@ from merchantops.tenants.accounts import (
     validate_slug,
 )
 from merchantops.tenants.context import tenant_scope
-from merchantops.tenants.errors import AlreadyExists, InvalidToken, NotFound
+from merchantops.tenants.errors import InvalidToken
 from merchantops.tenants.models import Invitation, Membership, Tenant, TenantStatus, User
 from merchantops.tenants.org import provision
 from merchantops.tenants.rbac import load_policy, role_subject, user_subject

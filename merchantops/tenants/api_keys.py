@@ -20,10 +20,11 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
+from merchantops.errors import InvalidInput, NotFound
 from merchantops.prepared import PreparedSelect
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.accounts import validate_name
-from merchantops.tenants.errors import InvalidInput, InvalidToken, NotFound
+from merchantops.tenants.errors import InvalidToken
 from merchantops.tenants.models import ApiKey, Role, Tenant
 from merchantops.tenants.org import require_held
 from merchantops.tenants.permissions import Permission

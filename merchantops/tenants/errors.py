@@ -1,27 +1,18 @@
-"""Errors of the governance core, each with a stable code the API passes to clients."""
+"""Failures of tenancy and identity: signing in, tokens, sessions, tenant access, ownership."""
 
 from __future__ import annotations
 
-
-class GovernanceError(Exception):
-    code = "ERROR"
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
+from merchantops.errors import DomainError
 
 
-class InvalidCredentials(GovernanceError):
+class InvalidCredentials(DomainError):
     code = "INVALID_CREDENTIALS"
 
     def __init__(self) -> None:
         super().__init__("Email or password is incorrect, or the account is disabled.")
 
 
-class InvalidToken(GovernanceError):
+class InvalidToken(DomainError):
     code = "UNAUTHENTICATED"
 
 
@@ -37,43 +28,22 @@ class SessionRevoked(InvalidToken):
     code = "SESSION_REVOKED"
 
 
-class TenantAccessDenied(GovernanceError):
+class TenantAccessDenied(DomainError):
     code = "TENANT_FORBIDDEN"
 
 
-class TenantSuspended(GovernanceError):
+class TenantSuspended(DomainError):
     code = "TENANT_SUSPENDED"
 
 
-class AlreadyExists(GovernanceError):
-    code = "ALREADY_EXISTS"
-
-
-class NotFound(GovernanceError):
-    code = "NOT_FOUND"
-
-
-class InvalidInput(GovernanceError):
-    code = "INVALID_INPUT"
-
-
-class PermissionDenied(GovernanceError):
-    code = "FORBIDDEN"
-
-
-class LastOwner(GovernanceError):
+class LastOwner(DomainError):
     code = "LAST_OWNER"
 
 
 __all__ = [
-    "AlreadyExists",
-    "GovernanceError",
     "InvalidCredentials",
-    "InvalidInput",
     "InvalidToken",
     "LastOwner",
-    "NotFound",
-    "PermissionDenied",
     "SessionRevoked",
     "TenantAccessDenied",
     "TenantSuspended",

@@ -29,9 +29,9 @@ from uuid import UUID
 from tortoise.expressions import Q
 
 from merchantops.dbengine.request import own_connection
+from merchantops.errors import InvalidInput, NotFound
 from merchantops.log import get_logger
 from merchantops.tenants.context import actor_scope, tenant_scope
-from merchantops.tenants.errors import InvalidInput, NotFound
 from merchantops.tenants.models import JobRecord, JobStatus
 
 logger = get_logger(__name__)
@@ -72,6 +72,14 @@ class RetryPolicy:
 
     def lease(self, after_seconds: float = 0.0) -> datetime:
         return datetime.now(UTC) + timedelta(seconds=after_seconds + self.lease_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A job every active tenant runs once per `every_seconds` slot (`workers/schedule.py`)."""
+
+    job: str
+    every_seconds: int
 
 
 @dataclass
@@ -282,6 +290,7 @@ __all__ = [
     "JobQueue",
     "RetryLater",
     "RetryPolicy",
+    "Schedule",
     "execute",
     "hand_over",
     "overdue",

@@ -18,15 +18,10 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from merchantops.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from merchantops.tenants import accounts, audit, outbox
 from merchantops.tenants.context import tenant_scope
-from merchantops.tenants.errors import (
-    AlreadyExists,
-    InvalidInput,
-    LastOwner,
-    NotFound,
-    PermissionDenied,
-)
+from merchantops.tenants.errors import LastOwner
 from merchantops.tenants.models import Department, Membership, Role, User
 from merchantops.tenants.permissions import Permission
 from merchantops.tenants.principal import Principal

@@ -21,39 +21,24 @@ from merchantops.tenants.audit import canonical_json
 from merchantops.tenants.context import current_tenant_id
 from merchantops.tenants.models import OutboxEvent
 
-# Event types partners can subscribe to; each area adds its own.
-EVENT_TYPES: set[str] = {
-    "member.added",
-    "member.removed",
-    "role.changed",
-    "api_key.created",
-    "api_key.revoked",
-    "department.created",
-    "risk_alert.raised",
-    "approval.requested",
-    "approval.decided",
-    "product.created",
-    "product.stage_changed",
-    "sku.price_changed",
-    "supplier.created",
-    "supplier.evaluated",
-    "supplier.contact_added",
-    "purchase_order.submitted",
-    "purchase_order.approved",
-    "purchase_order.received",
-    "purchase_order.closed",
-    "purchase_order.cancelled",
-    "data_export.queued",
-    # inventory: a stock change with the position after it; the periodic low-stock check
-    "inventory.stock_changed",
-    "inventory.stock_low",
-}
+_event_types: frozenset[str] = frozenset()
+
+
+def declare_event_types(types: frozenset[str]) -> None:
+    """The event types `emit` accepts: every area's `events.EVENTS`, handed over by
+    `merchantops.bootstrap.wire` when the process starts."""
+    global _event_types
+    _event_types = types
+
+
+def known_event_types() -> frozenset[str]:
+    return _event_types
 
 
 async def emit(event_type: str, payload: Mapping[str, Any]) -> OutboxEvent:
     """Record an event of the tenant in context, in the caller's transaction."""
-    if event_type not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {event_type!r}; add it to EVENT_TYPES")
+    if event_type not in _event_types:
+        raise ValueError(f"unknown event type {event_type!r}: add it to its area's events.py")
     return await OutboxEvent.create(
         tenant_id=current_tenant_id("OutboxEvent"),
         type=event_type,
@@ -83,4 +68,11 @@ async def mark_failed(event: OutboxEvent, error: str) -> None:
     )
 
 
-__all__ = ["EVENT_TYPES", "emit", "mark_dispatched", "mark_failed", "pending"]
+__all__ = [
+    "declare_event_types",
+    "emit",
+    "known_event_types",
+    "mark_dispatched",
+    "mark_failed",
+    "pending",
+]

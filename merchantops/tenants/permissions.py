@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from merchantops.tenants.errors import InvalidInput
+from merchantops.errors import InvalidInput
 
 WILDCARD = "*"
 READ, WRITE, APPROVE = "read", "write", "approve"

@@ -1,14 +1,13 @@
-"""Every job the system runs, by name. Job functions are thin: they call domain services."""
+"""Every job the system runs, by name, collected from the areas (`merchantops.bootstrap`).
+Job functions are thin: they call domain services."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from merchantops.domain.exports.service import export_job
-from merchantops.domain.governance.risk import risk_job
-from merchantops.domain.inventory.jobs import JOBS as INVENTORY_JOBS
-from merchantops.domain.webhooks.service import DELIVER_JOB, WebhookConfig, deliver_job, fan_out
+from merchantops import bootstrap
+from merchantops.domain.dependencies import Dependencies
 from merchantops.rules.durable_engine import DurableEngine
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.settings import Settings
@@ -18,25 +17,19 @@ PROCESS_EVENT = "process_event"
 
 
 def build_registry(settings: Settings) -> Mapping[str, JobFunction]:
-    webhooks = WebhookConfig(
-        timeout_seconds=settings.webhook_timeout_seconds,
-        allow_private_targets=settings.webhooks_may_target_private_addresses,
+    deps = Dependencies(
+        settings=settings,
+        evaluator=RuleEvaluator(shared_engine()),
+        masking=MaskingPolicies(),
     )
-    evaluate_risk = risk_job(RuleEvaluator(shared_engine()))
-    masking = MaskingPolicies()
-    run_exports = export_job(masking)
+    steps = bootstrap.event_steps(deps)
 
     async def process_event(ctx: JobContext, payload: dict[str, Any]) -> None:
         # Every step is idempotent per event, so a retried job repeats none.
-        await evaluate_risk(ctx, payload)
-        await run_exports(ctx, payload)
-        await fan_out(ctx, payload, masking)
+        for step in steps:
+            await step(ctx, payload)
 
-    return {
-        PROCESS_EVENT: process_event,
-        DELIVER_JOB: deliver_job(webhooks),
-        **INVENTORY_JOBS,
-    }
+    return {PROCESS_EVENT: process_event, **bootstrap.jobs(deps)}
 
 
 _engine: DurableEngine | None = None

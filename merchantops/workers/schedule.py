@@ -1,4 +1,5 @@
-"""Periodic per-tenant jobs: each tenant's stock check hourly, ledger check and ABC daily.
+"""Periodic per-tenant jobs, as the areas declare them (`jobs.SCHEDULES`, collected by
+`merchantops.bootstrap`): inventory's stock check hourly, its ledger check and ABC daily.
 
 `enqueue_due` is safe to call as often as you like: a job's key names its tenant and its time
 slot, and the job ledger records a key once, so calling it every minute from every worker
@@ -11,13 +12,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from merchantops.domain.inventory.jobs import ANALYTICS, CHECK_STOCK, LEDGER_CHECK
+from merchantops import bootstrap
 from merchantops.tenants import audit
 from merchantops.tenants.jobs import JobQueue, RetryPolicy, submit
 from merchantops.tenants.models import Tenant, TenantStatus
-
-HOUR, DAY = 3600, 86400
-PERIODIC: tuple[tuple[str, int], ...] = ((CHECK_STOCK, HOUR), (LEDGER_CHECK, DAY), (ANALYTICS, DAY))
 
 
 async def enqueue_due(queue: JobQueue, policy: RetryPolicy, now: datetime | None = None) -> int:
@@ -25,10 +23,11 @@ async def enqueue_due(queue: JobQueue, policy: RetryPolicy, now: datetime | None
     moment = (now or datetime.now(UTC)).timestamp()
     await audit.seal_all()
     queued = 0
+    periodic = bootstrap.schedules()
     for tenant in await Tenant.filter(status=TenantStatus.ACTIVE).only("id"):
         tenant_id = tenant.id
-        for name, every in PERIODIC:
-            slot = int(moment // every)
+        for schedule in periodic:
+            name, slot = schedule.job, int(moment // schedule.every_seconds)
             queued += await submit(
                 queue,
                 policy,
@@ -40,4 +39,4 @@ async def enqueue_due(queue: JobQueue, policy: RetryPolicy, now: datetime | None
     return queued
 
 
-__all__ = ["PERIODIC", "enqueue_due"]
+__all__ = ["enqueue_due"]

@@ -14,9 +14,9 @@ from tortoise import Tortoise
 from typer.testing import CliRunner
 
 from merchantops.cli import app
+from merchantops.errors import AlreadyExists
 from merchantops.tenants import audit, org
 from merchantops.tenants.context import actor_scope, tenant_scope
-from merchantops.tenants.errors import AlreadyExists
 from merchantops.tenants.jobs import RetryPolicy
 from merchantops.tenants.models import AuditEntry
 from merchantops.workers import schedule

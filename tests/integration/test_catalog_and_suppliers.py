@@ -12,9 +12,9 @@ from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.suppliers import service as suppliers
 from merchantops.domain.suppliers.models import Grade, Supplier, SupplierEvaluation
+from merchantops.errors import AlreadyExists, InvalidInput
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants.context import actor_scope, tenant_scope
-from merchantops.tenants.errors import AlreadyExists, InvalidInput
 from merchantops.workers.registry import shared_engine
 from tests.factories import make_onboarded_shop
 

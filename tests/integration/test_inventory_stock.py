@@ -22,8 +22,8 @@ from merchantops.domain.inventory.models import (
     StockMovement,
     Zone,
 )
+from merchantops.errors import AlreadyExists
 from merchantops.tenants.context import tenant_scope
-from merchantops.tenants.errors import AlreadyExists
 from merchantops.tenants.models import AuditEntry, OutboxEvent
 from tests.factories import make_shop
 from tests.inventory import level, make_site, make_sku, receive, totals

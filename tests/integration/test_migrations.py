@@ -8,7 +8,8 @@ from tortoise import Tortoise
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.models import Model
 
-from merchantops.db import APP_LABEL, MODEL_MODULES, tortoise_config
+from merchantops.bootstrap import model_modules
+from merchantops.db import APP_LABEL, tortoise_config
 
 
 async def test_models_have_no_changes_missing_from_the_committed_migrations(db: str) -> None:
@@ -35,7 +36,7 @@ def test_model_docstrings_hold_no_semicolons() -> None:
     # Docstrings become table comments, and tortoise's SQLite migrator splits SQL on ";".
     offenders = [
         f"{module}.{name}"
-        for module in MODEL_MODULES
+        for module in model_modules()
         for name, value in vars(importlib.import_module(module)).items()
         if isinstance(value, type) and issubclass(value, Model) and ";" in (value.__doc__ or "")
     ]

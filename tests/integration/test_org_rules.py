@@ -8,9 +8,10 @@ from typing import TypeVar
 
 import pytest
 
+from merchantops.errors import InvalidInput, PermissionDenied
 from merchantops.tenants import org
 from merchantops.tenants.context import tenant_scope
-from merchantops.tenants.errors import InvalidInput, LastOwner, PermissionDenied
+from merchantops.tenants.errors import LastOwner
 from merchantops.tenants.models import Department, Membership, Role
 from merchantops.tenants.permissions import Permission
 from merchantops.tenants.rbac import load_policy, role_subject

@@ -15,9 +15,9 @@ from merchantops.domain.inventory.models import Lot, StockLevel, StockMovement
 from merchantops.domain.purchasing import service as po
 from merchantops.domain.purchasing.models import PoStatus, PurchaseOrder, PurchaseOrderLine
 from merchantops.domain.suppliers.models import Grade
+from merchantops.errors import InvalidInput, PermissionDenied
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants.context import actor_scope, tenant_scope
-from merchantops.tenants.errors import InvalidInput, PermissionDenied
 from merchantops.tenants.models import AuditEntry, OutboxEvent
 from merchantops.workers.registry import shared_engine
 from tests.factories import Catalog, Shop, make_catalog, make_onboarded_shop

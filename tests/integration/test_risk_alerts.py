@@ -8,11 +8,11 @@ import pytest
 
 from merchantops.domain.governance import risk
 from merchantops.domain.governance.models import AlertStatus, RiskAlert
+from merchantops.errors import InvalidInput
 from merchantops.rules import templates
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import outbox
 from merchantops.tenants.context import tenant_scope
-from merchantops.tenants.errors import InvalidInput
 from merchantops.tenants.models import OutboxEvent
 from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.registry import shared_engine

@@ -13,11 +13,11 @@ from merchantops.domain.webhooks.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from merchantops.errors import InvalidInput
 from merchantops.settings import Settings
 from merchantops.tenants import jobs as job_service
 from merchantops.tenants import org
 from merchantops.tenants.context import tenant_scope
-from merchantops.tenants.errors import InvalidInput
 from merchantops.tenants.global_ids import parse_global_id
 from merchantops.tenants.models import JobRecord, JobStatus
 from merchantops.workers.embedding import in_process

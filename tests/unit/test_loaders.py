@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
-
 from merchantops.api.graphql.core.loaders import Loaders
+from merchantops.domain.catalog.models import Product, Sku
 
 
-def test_a_loader_is_made_on_first_use_and_kept_for_the_request() -> None:
+def test_a_loader_is_made_once_per_request_and_model() -> None:
     loaders = Loaders()
-    assert "product" not in vars(loaders)
 
-    first = loaders.product
-
-    assert loaders.product is first
-    assert set(vars(loaders)) == {"product"}
-
-
-def test_two_requests_never_share_a_loader_or_its_cache() -> None:
-    assert Loaders().product is not Loaders().product
+    assert loaders.by_id(Product) is loaders.by_id(Product)
+    assert loaders.by_id(Product) is not loaders.by_id(Sku)
+    assert loaders.grouped(Sku, "product_id", "code") is loaders.grouped(Sku, "product_id", "code")
+    assert loaders.grouped(Sku, "product_id", "code") is not loaders.grouped(
+        Sku, "product_id", "-code"
+    )
 
 
-def test_reading_a_loader_off_the_class_is_a_clear_error() -> None:
-    with pytest.raises(AttributeError, match="per-request loader"):
-        _ = Loaders.product
+def test_requests_never_share_a_loader() -> None:
+    assert Loaders().by_id(Product) is not Loaders().by_id(Product)

@@ -16,35 +16,15 @@ from strawberry.extensions import DisableIntrospection, MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from merchantops.api.graphql.api_keys.mutations import ApiKeyMutation
-from merchantops.api.graphql.api_keys.queries import ApiKeyQuery
-from merchantops.api.graphql.approvals.schema import ApprovalMutation, ApprovalQuery
-from merchantops.api.graphql.audit.queries import AuditQuery
-from merchantops.api.graphql.catalog.mutations import CatalogMutation
-from merchantops.api.graphql.catalog.queries import CatalogQuery
+from merchantops import bootstrap
+from merchantops.api.graphql.core.boundary import guard_every_mutation
 from merchantops.api.graphql.core.checks import QueryChecks
-from merchantops.api.graphql.core.conflicts import retry_every_mutation
 from merchantops.api.graphql.core.errors import bounded, is_expected, with_code
 from merchantops.api.graphql.core.execution import CompiledExecutor, QuietExecutor
 from merchantops.api.graphql.core.inputs import check_inputs
 from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.core.nodes import NodeQuery, served_types
 from merchantops.api.graphql.core.permissions import RecordRefusals
-from merchantops.api.graphql.exports.schema import DataExportMutation, DataExportQuery
-from merchantops.api.graphql.governance.schema import GovernanceMutation, GovernanceQuery
-from merchantops.api.graphql.identity.mutations import IdentityMutation
-from merchantops.api.graphql.identity.queries import IdentityQuery
-from merchantops.api.graphql.inventory.mutations import InventoryMutation
-from merchantops.api.graphql.inventory.queries import InventoryQuery
-from merchantops.api.graphql.jobs.schema import JobMutation, JobQuery
-from merchantops.api.graphql.org.mutations import OrgMutation
-from merchantops.api.graphql.org.queries import OrgQuery
-from merchantops.api.graphql.purchasing.mutations import PurchaseOrderMutation
-from merchantops.api.graphql.purchasing.queries import PurchaseOrderQuery
-from merchantops.api.graphql.rules.schema import RuleSetMutation, RuleSetQuery
-from merchantops.api.graphql.suppliers.schema import SupplierMutation, SupplierQuery
-from merchantops.api.graphql.webhooks.mutations import WebhookMutation
-from merchantops.api.graphql.webhooks.queries import WebhookQuery
 from merchantops.api.request_id import current_request_id
 from merchantops.log import get_logger
 from merchantops.settings import Settings
@@ -52,44 +32,12 @@ from merchantops.settings import Settings
 logger = get_logger(__name__)
 
 
-@strawberry.type
-class Query(
-    NodeQuery,
-    IdentityQuery,
-    OrgQuery,
-    ApiKeyQuery,
-    AuditQuery,
-    WebhookQuery,
-    JobQuery,
-    RuleSetQuery,
-    GovernanceQuery,
-    ApprovalQuery,
-    CatalogQuery,
-    SupplierQuery,
-    PurchaseOrderQuery,
-    DataExportQuery,
-    InventoryQuery,
-):
-    pass
-
-
-@strawberry.type
-class Mutation(
-    IdentityMutation,
-    OrgMutation,
-    ApiKeyMutation,
-    WebhookMutation,
-    JobMutation,
-    RuleSetMutation,
-    GovernanceMutation,
-    ApprovalMutation,
-    CatalogMutation,
-    SupplierMutation,
-    PurchaseOrderMutation,
-    DataExportMutation,
-    InventoryMutation,
-):
-    pass
+def root_types() -> tuple[type, type]:
+    """The root types: every area's `Query` and `Mutation` merged, in `bootstrap.AREAS` order."""
+    queries, mutations = bootstrap.graphql_roots()
+    query = strawberry.type(type("Query", (NodeQuery, *queries), {}))
+    mutation = strawberry.type(type("Mutation", tuple(mutations), {}))
+    return query, mutation
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -141,7 +89,8 @@ def make_root_fields_nullable(schema: GraphQLSchema) -> None:
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     cache = DocumentCache(settings)
-    retry_every_mutation(Mutation)
+    query, mutation = root_types()
+    guard_every_mutation(mutation)
     extensions: list[Any] = [
         MaskUnexpectedErrors,
         lambda: QueryChecks(cache, settings),
@@ -150,8 +99,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
     schema = MerchantOpsSchema(
-        query=Query,
-        mutation=Mutation,
+        query=query,
+        mutation=mutation,
         extensions=extensions,
         execution_context_class=QuietExecutor if settings.is_production else CompiledExecutor,
         config=StrawberryConfig(

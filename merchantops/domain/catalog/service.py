@@ -15,15 +15,15 @@ from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.values import money, text
+from merchantops.errors import AlreadyExists, DomainError, InvalidInput, NotFound
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.accounts import EMAIL_PATTERN
-from merchantops.tenants.errors import AlreadyExists, GovernanceError, InvalidInput, NotFound
 
 PRICE_CHANGE = "product.price_change"
 
 
-class InvalidTransition(GovernanceError):
+class InvalidTransition(DomainError):
     code = "INVALID_TRANSITION"
 
 
@@ -171,8 +171,7 @@ async def change_price(
     return sku, pending
 
 
-@approvals.handles(PRICE_CHANGE)
-async def _apply_approved_price(
+async def apply_approved_price(
     request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor
 ) -> None:
     sku = await Sku.select_for_update().get(id=request.subject_id)
@@ -259,6 +258,7 @@ __all__ = [
     "InvalidTransition",
     "SkuSpec",
     "add_sku",
+    "apply_approved_price",
     "change_price",
     "change_stage",
     "create_product",

@@ -28,6 +28,7 @@ from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.suppliers.models import Supplier, SupplierContact
+from merchantops.errors import InvalidInput
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.rules.masking import (
     Classification,
@@ -39,7 +40,6 @@ from merchantops.rules.masking import (
 )
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.context import current_actor, current_tenant_id
-from merchantops.tenants.errors import InvalidInput
 from merchantops.tenants.jobs import JobContext, JobFunction
 from merchantops.tenants.models import Membership, OutboxEvent, User
 from merchantops.tenants.principal import actor_user_id
@@ -171,8 +171,7 @@ async def request(
     return export, pending
 
 
-@approvals.handles(CREATE)
-async def _approved(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
+async def approved(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
     export = await DataExport.select_for_update().get(id=request.subject_id)
     if export.status is ExportStatus.AWAITING_APPROVAL:
         export.status = ExportStatus.QUEUED
@@ -180,8 +179,7 @@ async def _approved(request: ApprovalRequest, evaluator: RuleEvaluator, actor: A
         await _queue(export)
 
 
-@approvals.on_rejection(CREATE)
-async def _rejected(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
+async def rejected(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
     await DataExport.filter(id=request.subject_id).update(
         status=ExportStatus.REJECTED, finished_at=datetime.now(UTC)
     )
@@ -238,4 +236,14 @@ def export_job(masking: MaskingPolicies) -> JobFunction:
     return on_event
 
 
-__all__ = ["CREATE", "DATASETS", "MAX_ROWS", "Dataset", "export_job", "request", "run"]
+__all__ = [
+    "CREATE",
+    "DATASETS",
+    "MAX_ROWS",
+    "Dataset",
+    "approved",
+    "export_job",
+    "rejected",
+    "request",
+    "run",
+]

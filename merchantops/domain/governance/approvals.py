@@ -11,9 +11,10 @@ is the approval: their own change goes through.
         subject=("purchase_order", po.id), payload={"po": str(po.id)},
     )
 
-When the role approves, the handler registered for the action applies the change, with the
-approver as actor, after asking compliance again: a deny that holds by then still refuses
-(a supplier downgraded to D meanwhile), another approval rule does not hold it twice.
+When the role approves, the handler the action's area declares (its `handlers.py`) applies
+the change, with the approver as actor, after asking compliance again: a deny that holds by
+then still refuses (a supplier downgraded to D meanwhile), another approval rule does not hold
+it twice.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from tortoise.transactions import in_transaction
 
 from merchantops.domain.governance import compliance
 from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
+from merchantops.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.context import current_actor
-from merchantops.tenants.errors import GovernanceError, InvalidInput, NotFound, PermissionDenied
 from merchantops.tenants.templates import OWNER
 
 
@@ -45,11 +46,11 @@ class Actor:
         return role in self.roles or OWNER in self.roles
 
 
-class SelfApproval(GovernanceError):
+class SelfApproval(DomainError):
     code = "SELF_APPROVAL"
 
 
-class NotPending(GovernanceError):
+class NotPending(DomainError):
     code = "NOT_PENDING"
 
 
@@ -58,22 +59,13 @@ _handlers: dict[str, Handler] = {}
 _rejections: dict[str, Handler] = {}
 
 
-def _registrar(table: dict[str, Handler], action: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        table[action] = handler
-        return handler
-
-    return register
-
-
-def handles(action: str) -> Callable[[Handler], Handler]:
-    """Register the function that applies an approved change of `action`."""
-    return _registrar(_handlers, action)
-
-
-def on_rejection(action: str) -> Callable[[Handler], Handler]:
-    """Register what to undo when a request of `action` is rejected (e.g. unlock a subject)."""
-    return _registrar(_rejections, action)
+def install(approved: Mapping[str, Handler], rejected: Mapping[str, Handler]) -> None:
+    """The functions that apply an approved change, and undo a rejected one (unlock a subject),
+    by action: each area's `handlers.py`, handed over by `merchantops.bootstrap.wire`."""
+    _handlers.clear()
+    _handlers.update(approved)
+    _rejections.clear()
+    _rejections.update(rejected)
 
 
 async def governed(
@@ -181,6 +173,5 @@ __all__ = [
     "cancel_pending",
     "decide",
     "governed",
-    "handles",
-    "on_rejection",
+    "install",
 ]

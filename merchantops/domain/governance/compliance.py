@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from merchantops.domain.governance.risk import open_or_bump
+from merchantops.errors import DomainError
 from merchantops.rules.document import ComplianceThen, Outcome, RuleSetKind
 from merchantops.rules.evaluation import Decision, RuleEvaluator
-from merchantops.tenants.errors import GovernanceError
 
 STRICTNESS = [Outcome.DENY, Outcome.REQUIRE_APPROVAL, Outcome.FLAG, Outcome.ALLOW]
 
 
-class ComplianceDenied(GovernanceError):
+class ComplianceDenied(DomainError):
     code = "COMPLIANCE_DENIED"
 
     def __init__(self, rule: str, reason: str) -> None:

@@ -9,13 +9,13 @@ from uuid import UUID, uuid4
 from tortoise.transactions import in_transaction
 
 from merchantops.domain.governance.models import AlertStatus, RiskAlert, RiskSignal
+from merchantops.errors import InvalidInput, NotFound
 from merchantops.rules.document import RiskThen, RuleSetKind
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.rules.reference import MISSING, lookup
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.audit import canonical_json
 from merchantops.tenants.context import current_tenant_id
-from merchantops.tenants.errors import InvalidInput, NotFound
 from merchantops.tenants.jobs import JobContext, JobFunction
 from merchantops.tenants.models import OutboxEvent, Tenant
 

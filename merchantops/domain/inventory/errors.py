@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from merchantops.domain.inventory.ledger import InsufficientStock
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 
 
-class AllocationNotOpen(GovernanceError):
+class AllocationNotOpen(DomainError):
     code = "ALLOCATION_NOT_OPEN"
 
 
-class BelowAllocated(GovernanceError):
+class BelowAllocated(DomainError):
     code = "BELOW_ALLOCATED"
 
 

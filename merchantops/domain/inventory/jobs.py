@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from merchantops.domain.dependencies import Dependencies
 from merchantops.domain.governance.risk import open_or_bump
 from merchantops.domain.inventory import analytics, positions, reconcile
-from merchantops.tenants.jobs import JobContext
+from merchantops.tenants.jobs import JobContext, JobFunction, Schedule
 
 CHECK_STOCK = "inventory.check_stock"
 LEDGER_CHECK = "inventory.ledger_check"
@@ -44,14 +46,21 @@ async def analytics_job(ctx: JobContext, payload: dict[str, Any]) -> None:
     await ctx.progress(count, count)
 
 
-JOBS = {CHECK_STOCK: check_stock_job, LEDGER_CHECK: ledger_check_job, ANALYTICS: analytics_job}
+HOUR, DAY = 3600, 86400
+SCHEDULES = (Schedule(CHECK_STOCK, HOUR), Schedule(LEDGER_CHECK, DAY), Schedule(ANALYTICS, DAY))
+
+
+def jobs(deps: Dependencies) -> Mapping[str, JobFunction]:
+    return {CHECK_STOCK: check_stock_job, LEDGER_CHECK: ledger_check_job, ANALYTICS: analytics_job}
+
 
 __all__ = [
     "ANALYTICS",
     "CHECK_STOCK",
-    "JOBS",
     "LEDGER_CHECK",
+    "SCHEDULES",
     "analytics_job",
     "check_stock_job",
+    "jobs",
     "ledger_check_job",
 ]

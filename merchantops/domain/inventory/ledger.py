@@ -23,13 +23,13 @@ from merchantops.domain.inventory.models import (
     StockMovement,
     Zone,
 )
+from merchantops.errors import DomainError, InvalidInput
 from merchantops.tenants.context import current_actor
-from merchantops.tenants.errors import GovernanceError, InvalidInput
 
 MAX_UNITS = 2_147_483_647  # what a level's 32-bit quantity columns hold
 
 
-class InsufficientStock(GovernanceError):
+class InsufficientStock(DomainError):
     code = "OUT_OF_STOCK"
 
 

@@ -18,8 +18,8 @@ from merchantops.domain.catalog.models import Sku
 from merchantops.domain.inventory import sql
 from merchantops.domain.inventory.models import ReorderPolicy
 from merchantops.domain.inventory.warehouses import get_warehouse
+from merchantops.errors import InvalidInput, NotFound
 from merchantops.tenants import audit, outbox
-from merchantops.tenants.errors import InvalidInput, NotFound
 
 STOCK_CHANGED = "inventory.stock_changed"
 STOCK_LOW = "inventory.stock_low"

@@ -41,8 +41,8 @@ from merchantops.domain.inventory.models import (
 )
 from merchantops.domain.inventory.positions import emit_stock_changed
 from merchantops.domain.inventory.warehouses import get_warehouse, get_zone
+from merchantops.errors import AlreadyExists, InvalidInput, NotFound
 from merchantops.tenants import audit
-from merchantops.tenants.errors import AlreadyExists, InvalidInput, NotFound
 
 _FAR_FUTURE = date.max
 

@@ -10,8 +10,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from merchantops.domain.inventory.models import Warehouse, Zone
+from merchantops.errors import AlreadyExists, InvalidInput, NotFound
 from merchantops.tenants import audit
-from merchantops.tenants.errors import AlreadyExists, InvalidInput, NotFound
 
 DEFAULT_ZONE = "MAIN"
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")

@@ -35,10 +35,10 @@ from merchantops.domain.purchasing.models import (
 )
 from merchantops.domain.suppliers.models import Supplier
 from merchantops.domain.values import money, text
+from merchantops.errors import DomainError, InvalidInput, NotFound
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox, sequences
 from merchantops.tenants.context import current_actor
-from merchantops.tenants.errors import GovernanceError, InvalidInput, NotFound
 
 SUBMIT = "purchase_order.submit"
 APPROVE = "purchase_order.approve"
@@ -46,7 +46,7 @@ MAX_LINES = 200
 MAX_QUANTITY = 10_000_000
 
 
-class AwaitingApproval(GovernanceError):
+class AwaitingApproval(DomainError):
     code = "AWAITING_APPROVAL"
 
 
@@ -188,7 +188,7 @@ async def _held_for(request: ApprovalRequest) -> PurchaseOrder:
     return order
 
 
-def _apply_approved(action: str) -> approvals.Handler:
+def apply_approved(action: str) -> approvals.Handler:
     """The handler that applies an approved `action` to the order waiting for it."""
 
     async def apply(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
@@ -201,11 +201,7 @@ def _apply_approved(action: str) -> approvals.Handler:
     return apply
 
 
-approvals.handles(SUBMIT)(_apply_approved(SUBMIT))
-approvals.handles(APPROVE)(_apply_approved(APPROVE))
-
-
-async def _rejected(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
+async def rejected(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
     order = await _held_for(request)
     order.status = _HELD_FROM[request.action]
     await order.save(update_fields=["status", "pending_approval_id", "updated_at"])
@@ -216,10 +212,6 @@ async def _rejected(request: ApprovalRequest, evaluator: RuleEvaluator, actor: A
         before={"status": PoStatus.AWAITING_APPROVAL.value},
         after={"status": order.status.value},
     )
-
-
-approvals.on_rejection(SUBMIT)(_rejected)
-approvals.on_rejection(APPROVE)(_rejected)
 
 
 async def receive(id: UUID, lines: list[ReceiptLine], *, note: str = "") -> Receipt:
@@ -445,9 +437,11 @@ __all__ = [
     "ReceiptLine",
     "Terms",
     "Transition",
+    "apply_approved",
     "approve",
     "cancel",
     "close",
     "create",
     "receive",
+    "rejected",
 ]

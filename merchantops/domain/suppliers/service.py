@@ -22,10 +22,10 @@ from merchantops.domain.suppliers.models import (
     SupplierEvaluation,
 )
 from merchantops.domain.values import text
+from merchantops.errors import AlreadyExists, InvalidInput, NotFound
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.accounts import EMAIL_PATTERN
 from merchantops.tenants.context import current_actor
-from merchantops.tenants.errors import AlreadyExists, InvalidInput, NotFound
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 CRITERIA = ("quality", "delivery", "price", "service")

@@ -29,16 +29,16 @@ from merchantops.domain.webhooks.models import (
     WebhookSubscription,
 )
 from merchantops.domain.webhooks.signing import new_secret, sign
+from merchantops.errors import InvalidInput, NotFound
 from merchantops.rules.evaluation import MaskingPolicies
 from merchantops.rules.masking import Reader, mask_json
 from merchantops.tenants import audit
 from merchantops.tenants.audit import canonical_json
 from merchantops.tenants.context import current_tenant_id
-from merchantops.tenants.errors import InvalidInput, NotFound
 from merchantops.tenants.global_ids import with_public_ids
 from merchantops.tenants.jobs import JobContext, JobFunction
 from merchantops.tenants.models import OutboxEvent
-from merchantops.tenants.outbox import EVENT_TYPES
+from merchantops.tenants.outbox import known_event_types
 
 DELIVER_JOB = "deliver_webhook"
 MAX_SUBSCRIPTIONS_PER_TENANT = 50
@@ -78,9 +78,9 @@ async def subscribe(
     url: str, event_types: Iterable[str], *, allow_private: bool
 ) -> WebhookSubscription:
     types = sorted(set(event_types))
-    unknown = [t for t in types if t not in EVENT_TYPES and t != "*"]
+    unknown = [t for t in types if t not in known_event_types() and t != "*"]
     if not types or unknown:
-        known = ", ".join(sorted(EVENT_TYPES))
+        known = ", ".join(sorted(known_event_types()))
         raise InvalidInput(f"Subscribe to one or more of: {known}, or *.", field="eventTypes")
     await check_target(url, allow_private=allow_private)
     if await WebhookSubscription.filter(active=True).count() >= MAX_SUBSCRIPTIONS_PER_TENANT:

@@ -10,8 +10,8 @@ from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.errors import DomainError
 from merchantops.tenants import api_keys
-from merchantops.tenants.errors import GovernanceError
 
 WRITE = TenantPermission("api_key", "write")
 
@@ -63,7 +63,7 @@ class ApiKeyMutation:
                 input.scopes,
                 expires_at=input.expires_at,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return ApiKeyPayload(errors=user_errors(error))
         return ApiKeyPayload(api_key=ApiKeyNode.from_model(issued.api_key), key=issued.key)
 
@@ -76,7 +76,7 @@ class ApiKeyMutation:
             issued = await api_keys.rotate_api_key(
                 decode_id(input.id, "ApiKey"), timedelta(seconds=input.grace_seconds)
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return ApiKeyPayload(errors=user_errors(error))
         return ApiKeyPayload(api_key=ApiKeyNode.from_model(issued.api_key), key=issued.key)
 
@@ -84,7 +84,7 @@ class ApiKeyMutation:
     async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> ApiKeyPayload:
         try:
             api_key = await api_keys.revoke_api_key(decode_id(input.id, "ApiKey"))
-        except GovernanceError as error:
+        except DomainError as error:
             return ApiKeyPayload(errors=user_errors(error))
         return ApiKeyPayload(api_key=ApiKeyNode.from_model(api_key))
 

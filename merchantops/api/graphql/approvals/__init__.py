@@ -1,0 +1,8 @@
+"""Approval requests: changes compliance holds until a role decides."""
+
+from __future__ import annotations
+
+from merchantops.api.graphql.approvals.schema import ApprovalMutation as Mutation
+from merchantops.api.graphql.approvals.schema import ApprovalQuery as Query
+
+__all__ = ["Mutation", "Query"]

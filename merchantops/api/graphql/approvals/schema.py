@@ -10,7 +10,7 @@ from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.governance import approvals, models
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 from merchantops.tenants.templates import OWNER
 
 
@@ -69,7 +69,7 @@ async def _decide(info: Info, input: DecideApprovalInput, approve: bool) -> Appr
             approve=approve,
             comment=input.comment,
         )
-    except GovernanceError as error:
+    except DomainError as error:
         return ApprovalPayload(errors=user_errors(error))
     return ApprovalPayload(approval_request=ApprovalRequestNode.from_model(request))
 

@@ -12,7 +12,7 @@ from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.catalog import service
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 
 WRITE = TenantPermission("product", "write")
 
@@ -94,7 +94,7 @@ class CatalogMutation:
                 contact_email=input.contact_email,
                 skus=[sku.spec() for sku in input.skus],
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return ProductPayload(errors=user_errors(error))
         return ProductPayload(product=ProductNode.from_model(product))
 
@@ -109,7 +109,7 @@ class CatalogMutation:
                 contact_name=input.contact_name,
                 contact_email=input.contact_email,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return ProductPayload(errors=user_errors(error))
         return ProductPayload(product=ProductNode.from_model(product))
 
@@ -120,7 +120,7 @@ class CatalogMutation:
     async def change_product_stage(self, input: ChangeProductStageInput) -> ProductPayload:
         try:
             product = await service.change_stage(decode_id(input.id, "Product"), input.stage)
-        except GovernanceError as error:
+        except DomainError as error:
             return ProductPayload(errors=user_errors(error))
         return ProductPayload(product=ProductNode.from_model(product))
 
@@ -129,7 +129,7 @@ class CatalogMutation:
         try:
             product_id = decode_id(input.product_id, "Product", "productId")
             sku = await service.add_sku(product_id, input.sku.spec())
-        except GovernanceError as error:
+        except DomainError as error:
             return SkuPayload(errors=user_errors(error))
         return SkuPayload(sku=SkuNode.from_model(sku))
 
@@ -145,7 +145,7 @@ class CatalogMutation:
                 decode_id(input.sku_id, "Sku", "skuId"),
                 input.price,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return SkuPayload(errors=user_errors(error))
         return SkuPayload(
             sku=SkuNode.from_model(sku),

@@ -12,6 +12,7 @@ from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import SortDirection, order
 from merchantops.domain.catalog import models
+from merchantops.domain.catalog.models import Product
 
 READ = TenantPermission("product", "read")
 
@@ -92,7 +93,7 @@ class CatalogQuery:
 
     @strawberry.field(extensions=[requires(READ)])
     async def product(self, info: Info, id: strawberry.ID) -> ProductNode | None:
-        found = await info.context.loaders.product.load(decode_id(id, "Product"))
+        found = await info.context.loaders.by_id(Product).load(decode_id(id, "Product"))
         return ProductNode.from_model(found) if found else None
 
     @strawberry.field(extensions=[requires(READ)])

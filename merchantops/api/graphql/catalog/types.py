@@ -8,8 +8,9 @@ import strawberry
 from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.masking import classified_field
+from merchantops.api.graphql.core.masking import masked
 from merchantops.domain.catalog import models
+from merchantops.domain.catalog.models import Product, Sku
 
 # The domain's own enum, exposed as it is: one list of values to keep.
 LifecycleStage = models.LifecycleStage
@@ -25,19 +26,10 @@ class ProductNode(relay.Node):
     stage: LifecycleStage
     created_at: datetime
     updated_at: datetime
-    contact_name_value: strawberry.Private[str]
-    contact_email_value: strawberry.Private[str]
-
-    @strawberry.field(
-        extensions=[classified_field(models.Product, "contact_name")],
-        description="Who answers for the product (masked by the masking rules).",
+    contact_name: str | None = masked(
+        models.Product, description="Who answers for the product (masked by the masking rules)."
     )
-    def contact_name(self) -> str | None:
-        return self.contact_name_value
-
-    @strawberry.field(extensions=[classified_field(models.Product, "contact_email")])
-    def contact_email(self) -> str | None:
-        return self.contact_email_value
+    contact_email: str | None = masked(models.Product)
 
     @strawberry.field(description="Stages this product may move to next.")
     def next_stages(self) -> list[LifecycleStage]:
@@ -45,7 +37,7 @@ class ProductNode(relay.Node):
 
     @strawberry.field
     async def skus(self, info: Info) -> list[SkuNode]:
-        rows = await info.context.loaders.skus_of_product.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.grouped(Sku, "product_id", "code").load(self.id)
         return [SkuNode.from_model(row) for row in rows]
 
     @classmethod
@@ -58,8 +50,8 @@ class ProductNode(relay.Node):
             stage=product.stage,
             created_at=product.created_at,
             updated_at=product.updated_at,
-            contact_name_value=product.contact_name,
-            contact_email_value=product.contact_email,
+            contact_name=product.contact_name,
+            contact_email=product.contact_email,
         )
 
 
@@ -74,7 +66,7 @@ class SkuNode(relay.Node):
 
     @strawberry.field
     async def product(self, info: Info) -> ProductNode:
-        product = await info.context.loaders.product.load(self.product_pk)  # type: ignore[arg-type]
+        product = await info.context.loaders.by_id(Product).load(self.product_pk)  # type: ignore[arg-type]
         assert product is not None
         return ProductNode.from_model(product)
 
@@ -91,7 +83,7 @@ class SkuNode(relay.Node):
 
 
 async def load_sku(info: Info, pk: object) -> SkuNode:
-    sku = await info.context.loaders.sku.load(pk)  # type: ignore[arg-type]
+    sku = await info.context.loaders.by_id(Sku).load(pk)  # type: ignore[arg-type]
     assert sku is not None
     return SkuNode.from_model(sku)
 

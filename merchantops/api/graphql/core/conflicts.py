@@ -7,7 +7,8 @@ running the whole mutation again is safe, as long as nothing of it had committed
 conflict (`merchantops.dbengine.retry_transient` watches that, and gives up after a bounded
 number of attempts, when the conflict surfaces as the unexpected error it then is).
 
-`build_schema` gives every mutation field this extension, so no mutation can forget it.
+`build_schema` gives every mutation field this extension (`boundary.guard_every_mutation`),
+so no mutation can forget it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from strawberry.extensions import FieldExtension
-from strawberry.types.base import StrawberryObjectDefinition
-from strawberry.types.field import StrawberryField
 
 from merchantops.dbengine import retry_transient
 
@@ -34,13 +33,4 @@ class RetryConflicts(FieldExtension):
         )
 
 
-def retry_every_mutation(mutation: type) -> None:
-    """Give each field of the root mutation type `RetryConflicts` (once)."""
-    definition: StrawberryObjectDefinition = mutation.__strawberry_definition__  # type: ignore[attr-defined]
-    for field in definition.fields:
-        assert isinstance(field, StrawberryField)
-        if not any(isinstance(extension, RetryConflicts) for extension in field.extensions):
-            field.extensions.append(RetryConflicts())
-
-
-__all__ = ["RetryConflicts", "retry_every_mutation"]
+__all__ = ["RetryConflicts"]

@@ -24,7 +24,7 @@ import asyncpg
 import strawberry
 from graphql import GraphQLError
 
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 
 BAD_REQUEST = "BAD_REQUEST"
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -60,7 +60,7 @@ class DeletePayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def user_errors(error: GovernanceError) -> list[UserError]:
+def user_errors(error: DomainError) -> list[UserError]:
     return [UserError(field=error.field, code=error.code, message=error.message)]
 
 
@@ -110,21 +110,21 @@ def code_of(error: GraphQLError) -> str | None:
 
 def is_expected(error: GraphQLError) -> bool:
     """Errors the client may see as they are: GraphQL's own request errors, coded field errors,
-    `ApiError`s, and the domain's refusals (`GovernanceError`: a stable code and a message written
+    `ApiError`s, and the domain's refusals (`DomainError`: a stable code and a message written
     for clients) when they stop a field rather than travel in a mutation payload. A field error
     of GraphQL's own without a code (a non-null field resolved to `None`, a value its type cannot
     represent) is a bug. A value the database refused is the client's mistake."""
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         return error.path is None or code_of(error) is not None
-    return isinstance(original, ApiError | GovernanceError) or value_refused_by_database(original)
+    return isinstance(original, ApiError | DomainError) or value_refused_by_database(original)
 
 
 def with_code(error: GraphQLError) -> GraphQLError:
     """`error` as the client sees it: with its code (a domain refusal's code and input field,
     like `ApiError`; `BAD_REQUEST` for a request error that has none) and a bounded message."""
     original = error.original_error
-    if isinstance(original, GovernanceError) and code_of(error) is None:
+    if isinstance(original, DomainError) and code_of(error) is None:
         error.extensions = {
             "code": original.code,
             **({"field": original.field} if original.field else {}),

@@ -383,7 +383,9 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         resolve = field_def.resolve
         if not isinstance(field, StrawberryField) or resolve is None:
             return
-        if getattr(resolve, "_is_default", False):
+        if getattr(resolve, "_is_default", False) and not field.extensions:
+            # strawberry marks an attribute field's resolver default even when extensions
+            # (masking) wrap it: those take the `_VALUE` path below.
             if field.default_resolver is getattr and field.python_name:
                 plan.mode, plan.attr = _ATTR, field.python_name
             return

@@ -46,7 +46,7 @@ from graphql import (
 )
 
 from merchantops.api.graphql.core.ids import check_form
-from merchantops.tenants.errors import InvalidInput
+from merchantops.errors import InvalidInput
 
 DEFAULT_MAX_LENGTH = 200
 DEFAULT_MIN_INT = -1_000_000_000

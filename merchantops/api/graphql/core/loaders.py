@@ -1,41 +1,41 @@
-"""Per-request DataLoaders: every relation is fetched in one batched query per request."""
+"""Per-request DataLoaders, made generically: every relation is one batched query per request.
+
+    await info.context.loaders.by_id(Sku).load(sku_id)
+    await info.context.loaders.grouped(Sku, "product_id", "code").load(product_id)
+
+A loader is made on first use and kept for the request, one per model (by id) or per model,
+foreign key and order (grouped): a request needs a few, and a new model needs no loader of its
+own. Each reads through the model's own (tenant-scoped) manager.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from merchantops.domain.catalog.models import Product, Sku
-from merchantops.domain.governance.models import ApprovalRequest
-from merchantops.domain.inventory.models import Allocation, Lot, Warehouse, Zone
-from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine, Receipt
-from merchantops.domain.suppliers.models import Supplier, SupplierContact, SupplierEvaluation
-from merchantops.domain.webhooks.models import WebhookAttempt
-from merchantops.rules.models import RuleSetActivation
-from merchantops.tenants.models import Department, Tenant, User
-
 M = TypeVar("M", bound=Model)
-T = TypeVar("T")
+Key = UUID | str
+"""A primary or foreign key, as the model holds it or as a node's `id` carries it."""
 
 
-def by_id(model: type[M]) -> DataLoader[UUID, M | None]:
+def by_id(model: type[M]) -> DataLoader[Key, M | None]:
     """Batch loads of `model` by primary key, through the model's own (tenant-scoped) manager."""
 
-    async def load(ids: Sequence[UUID]) -> list[M | None]:
+    async def load(ids: Sequence[Key]) -> list[M | None]:
         rows: dict[str, M] = {str(row.pk): row for row in await model.filter(pk__in=list(ids))}
         return [rows.get(str(key)) for key in ids]
 
     return DataLoader(load_fn=load)
 
 
-def grouped_by(model: type[M], field: str, order: str) -> DataLoader[UUID, list[M]]:
+def grouped_by(model: type[M], field: str, order: str) -> DataLoader[Key, list[M]]:
     """Batch loads of the `model` rows whose `field` is each given key, in `order`."""
 
-    async def load(keys: Sequence[UUID]) -> list[list[M]]:
+    async def load(keys: Sequence[Key]) -> list[list[M]]:
         groups: dict[str, list[M]] = {str(key): [] for key in keys}
         for row in await model.filter(**{f"{field}__in": list(keys)}).order_by(order):
             groups[str(getattr(row, field))].append(row)
@@ -44,49 +44,24 @@ def grouped_by(model: type[M], field: str, order: str) -> DataLoader[UUID, list[
     return DataLoader(load_fn=load)
 
 
-class _Lazy(Generic[T]):
-    """A loader made on first use: a request needs a few of them, not all."""
-
-    def __init__(self, make: Callable[[], T]) -> None:
-        self.make = make
-        self.name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: object, owner: type | None = None) -> T:
-        if instance is None:
-            raise AttributeError(f"{self.name} is a per-request loader: read it on Loaders()")
-        value = self.make()
-        instance.__dict__[self.name] = value  # later reads find the instance's own attribute
-        return value
-
-
 class Loaders:
-    user = _Lazy(lambda: by_id(User))
-    tenant = _Lazy(lambda: by_id(Tenant))
-    department = _Lazy(lambda: by_id(Department))
-    webhook_attempts = _Lazy(lambda: grouped_by(WebhookAttempt, "delivery_id", "number"))
-    product = _Lazy(lambda: by_id(Product))
-    sku = _Lazy(lambda: by_id(Sku))
-    supplier = _Lazy(lambda: by_id(Supplier))
-    approval_request = _Lazy(lambda: by_id(ApprovalRequest))
-    skus_of_product = _Lazy(lambda: grouped_by(Sku, "product_id", "code"))
-    contacts_of_supplier = _Lazy(lambda: grouped_by(SupplierContact, "supplier_id", "full_name"))
-    evaluations_of_supplier = _Lazy(
-        lambda: grouped_by(SupplierEvaluation, "supplier_id", "-created_at")
-    )
-    purchase_order = _Lazy(lambda: by_id(PurchaseOrder))
-    receipt = _Lazy(lambda: by_id(Receipt))
-    lines_of_order = _Lazy(lambda: grouped_by(PurchaseOrderLine, "purchase_order_id", "line_no"))
-    warehouse = _Lazy(lambda: by_id(Warehouse))
-    zone = _Lazy(lambda: by_id(Zone))
-    lot = _Lazy(lambda: by_id(Lot))
-    allocation = _Lazy(lambda: by_id(Allocation))
-    warehouse_zones = _Lazy(lambda: grouped_by(Zone, "warehouse_id", "code"))
-    activations_of_rule_set = _Lazy(
-        lambda: grouped_by(RuleSetActivation, "version_id", "activated_at")
-    )
+    """The loaders of one request."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], DataLoader[Any, Any]] = {}
+
+    def by_id(self, model: type[M]) -> DataLoader[Key, M | None]:
+        key = (model,)
+        if key not in self._made:
+            self._made[key] = by_id(model)
+        return cast("DataLoader[Key, M | None]", self._made[key])
+
+    def grouped(self, model: type[M], field: str, order: str) -> DataLoader[Key, list[M]]:
+        """Rows of `model` by the value of `field` (a foreign key), each group in `order`."""
+        key = (model, field, order)
+        if key not in self._made:
+            self._made[key] = grouped_by(model, field, order)
+        return cast("DataLoader[Key, list[M]]", self._made[key])
 
 
-__all__ = ["Loaders", "by_id", "grouped_by"]
+__all__ = ["Key", "Loaders", "by_id", "grouped_by"]

@@ -1,7 +1,15 @@
 """Applying the tenant's masking table to classified GraphQL fields.
 
-    @strawberry.field(extensions=[classified(Classification.CONFIDENTIAL_PERSONAL)])
-    async def email(self) -> str | None: ...
+A node's field backed by a classified model field is declared once, from the model's
+`CLASSIFIED` catalogue, under the model field's own name; the node holds the raw value and the
+field masks it on the way out:
+
+    @strawberry.type(name="SupplierContact")
+    class SupplierContactNode(relay.Node):
+        email: str | None = masked(SupplierContact)
+
+`tests/unit/test_masking_declared.py` walks the schema and fails on a field backed by a
+classified model field that is exposed without masking.
 
 The strategy depends on the caller's roles (all inherited ones) or API-key scopes; a caller's
 own record is never masked for them (`rules.masking.own_record`, the rule every way out
@@ -14,8 +22,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import strawberry
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info as StrawberryInfo
+from strawberry.types.field import StrawberryField
 from tortoise.models import Model
 
 from merchantops.api.graphql.core.execution import ValueExtension
@@ -101,16 +111,33 @@ def strategy_now(
     return strategy
 
 
+class ClassifiedAs(Classified):
+    """`Classified` whose classification the model's catalogue gives for the field's name."""
+
+    def __init__(self, model: type[Model]) -> None:
+        super().__init__(Classification.INTERNAL, entity_of(model))
+        self.model = model
+
+    def apply(self, field: StrawberryField) -> None:
+        # A KeyError here, when the schema is built, names a field the model does not classify.
+        self.classification = classification_of(self.model, field.python_name)
+
+
+def masked(model: type[Model], *, description: str | None = None) -> Any:
+    """A node field holding `model`'s field of the same name, masked as the model classifies
+    it. The node stores the raw value; the caller sees what their masking strategy leaves."""
+    return strawberry.field(extensions=[ClassifiedAs(model)], description=description)
+
+
 def classified(classification: Classification) -> Classified:
     return Classified(classification)
 
 
-def classified_field(model: type[Model], field: str) -> Classified:
-    """The extension for `model.field` as the model's classification catalogue declares it.
-
-    @strawberry.field(extensions=[classified_field(SupplierContact, "phone")])
-    """
-    return Classified(classification_of(model, field), entity_of(model))
-
-
-__all__ = ["Classified", "classified", "classified_field", "json_masked", "strategy_for"]
+__all__ = [
+    "Classified",
+    "ClassifiedAs",
+    "classified",
+    "json_masked",
+    "masked",
+    "strategy_for",
+]

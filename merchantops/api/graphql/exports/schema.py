@@ -14,8 +14,8 @@ from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.exports import models, service
+from merchantops.errors import DomainError
 from merchantops.tenants.context import current_actor
-from merchantops.tenants.errors import GovernanceError
 
 ExportStatus = models.ExportStatus
 strawberry.enum(ExportStatus, name="DataExportStatus")
@@ -123,7 +123,7 @@ class DataExportMutation:
                 scopes,
                 input.dataset.value,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return DataExportPayload(errors=user_errors(error))
         return DataExportPayload(
             export=DataExportNode.from_model(export),

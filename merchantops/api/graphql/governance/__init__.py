@@ -1,1 +1,8 @@
 """Risk alerts: listing, acknowledging, resolving."""
+
+from __future__ import annotations
+
+from merchantops.api.graphql.governance.schema import GovernanceMutation as Mutation
+from merchantops.api.graphql.governance.schema import GovernanceQuery as Query
+
+__all__ = ["Mutation", "Query"]

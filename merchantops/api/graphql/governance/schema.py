@@ -13,7 +13,7 @@ from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.governance import models, risk
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 
 WRITE = TenantPermission("risk_alert", "write")
 
@@ -94,7 +94,7 @@ class GovernanceQuery:
 async def _move(input: RiskAlertInput, status: models.AlertStatus) -> RiskAlertPayload:
     try:
         alert = await risk.set_status(decode_id(input.id, "RiskAlert"), status)
-    except GovernanceError as error:
+    except DomainError as error:
         return RiskAlertPayload(errors=user_errors(error))
     return RiskAlertPayload(alert=RiskAlertNode.from_model(alert))
 

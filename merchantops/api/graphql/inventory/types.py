@@ -19,8 +19,10 @@ from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.purchasing.types import PurchaseOrderNode, ReceiptNode
 from merchantops.api.graphql.suppliers.types import SupplierNode, load_supplier
 from merchantops.domain.inventory import models
+from merchantops.domain.inventory.models import Lot, Warehouse, Zone
 from merchantops.domain.inventory.positions import Position
 from merchantops.domain.inventory.reconcile import Mismatch
+from merchantops.domain.purchasing.models import PurchaseOrder, Receipt
 
 # The domain's own enums, exposed as they are: one list of values to keep.
 MovementKind = models.MovementKind
@@ -42,7 +44,7 @@ async def _load(loader: Any, pk: object) -> Any:
 
 
 async def _warehouse(root: Any, info: Info) -> WarehouseNode:
-    found = await info.context.loaders.warehouse.load(root.warehouse_pk)
+    found = await info.context.loaders.by_id(Warehouse).load(root.warehouse_pk)
     assert found is not None
     return WarehouseNode.from_model(found)
 
@@ -60,8 +62,8 @@ async def _supplier(root: Any, info: Info) -> SupplierNode | None:
 async def _receipt(root: Any, info: Info) -> ReceiptNode | None:
     if root.receipt_id is None:
         return None
-    receipt = await info.context.loaders.receipt.load(
-        GlobalID.from_id(root.receipt_id).node_id  # type: ignore[arg-type]
+    receipt = await info.context.loaders.by_id(Receipt).load(
+        GlobalID.from_id(root.receipt_id).node_id
     )
     return ReceiptNode.from_model(receipt) if receipt else None
 
@@ -69,8 +71,8 @@ async def _receipt(root: Any, info: Info) -> ReceiptNode | None:
 async def _purchase_order(root: Any, info: Info) -> PurchaseOrderNode | None:
     if root.purchase_order_id is None:
         return None
-    order = await info.context.loaders.purchase_order.load(
-        GlobalID.from_id(root.purchase_order_id).node_id  # type: ignore[arg-type]
+    order = await info.context.loaders.by_id(PurchaseOrder).load(
+        GlobalID.from_id(root.purchase_order_id).node_id
     )
     return PurchaseOrderNode.from_model(order) if order else None
 
@@ -98,7 +100,7 @@ class WarehouseNode(relay.Node):
 
     @strawberry.field(description="The warehouse's zones, by code.")
     async def zones(self, info: Info) -> list[ZoneNode]:
-        zones = await info.context.loaders.warehouse_zones.load(self.id)  # type: ignore[arg-type]
+        zones = await info.context.loaders.grouped(Zone, "warehouse_id", "code").load(self.id)
         return [ZoneNode.from_model(zone) for zone in zones]
 
     @classmethod
@@ -160,13 +162,13 @@ class _Placed:
 
     @strawberry.field
     async def lot(self, info: Info) -> LotNode:
-        found = await info.context.loaders.lot.load(self.lot_pk)  # type: ignore[arg-type]
+        found = await info.context.loaders.by_id(Lot).load(self.lot_pk)  # type: ignore[arg-type]
         assert found is not None
         return LotNode.from_model(found)
 
     @strawberry.field
     async def zone(self, info: Info) -> ZoneNode:
-        found = await info.context.loaders.zone.load(self.zone_pk)  # type: ignore[arg-type]
+        found = await info.context.loaders.by_id(Zone).load(self.zone_pk)  # type: ignore[arg-type]
         assert found is not None
         return ZoneNode.from_model(found)
 
@@ -248,7 +250,7 @@ class StockMovementNode(_Placed, relay.Node):
 
     @strawberry.field
     async def allocation(self, info: Info) -> AllocationNode | None:
-        found = await _load(info.context.loaders.allocation, self.allocation_pk)
+        found = await _load(info.context.loaders.by_id(models.Allocation), self.allocation_pk)
         return AllocationNode.from_model(found) if found else None
 
     @classmethod

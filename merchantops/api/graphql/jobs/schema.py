@@ -11,8 +11,8 @@ from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.errors import DomainError
 from merchantops.tenants import jobs, models
-from merchantops.tenants.errors import GovernanceError
 from merchantops.workers.registry import retry_policy
 
 # The domain's own enum, exposed as it is: one list of values to keep.
@@ -102,7 +102,7 @@ class JobMutation:
                 info.context.require_queue(),
                 retry_policy(info.context.settings),
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return JobPayload(errors=user_errors(error))
         return JobPayload(job=JobNode.from_model(record))
 

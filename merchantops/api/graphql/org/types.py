@@ -1,3 +1,5 @@
+"""Tenants, people and the org structure: departments, roles, memberships, sessions."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,9 +9,12 @@ import strawberry
 from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.masking import masked
 from merchantops.tenants import models
+from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.models import Department, Tenant, User
 from merchantops.tenants.org import role_permissions
-from merchantops.tenants.rbac import role_subject
+from merchantops.tenants.rbac import role_subject, user_subject
 
 
 @strawberry.type(name="Permission", description="An object and an action on it; `*` is any.")
@@ -54,7 +59,7 @@ class RoleNode(relay.Node):
     async def department(self, info: Info) -> DepartmentNode | None:
         if self.department_pk is None:
             return None
-        found = await info.context.loaders.department.load(self.department_pk)  # type: ignore[arg-type]
+        found = await info.context.loaders.by_id(Department).load(self.department_pk)  # type: ignore[arg-type]
         return DepartmentNode.from_model(found) if found else None
 
     @strawberry.field(description="Permissions granted to this role itself.")
@@ -87,4 +92,126 @@ class RoleNode(relay.Node):
         )
 
 
-__all__ = ["DepartmentNode", "PermissionInput", "PermissionType", "RoleNode"]
+# The domain's own enum, exposed as it is: one list of values to keep.
+TenantStatus = models.TenantStatus
+strawberry.enum(TenantStatus, name="TenantStatus")
+
+
+@strawberry.type(name="Tenant")
+class TenantNode(relay.Node):
+    id: relay.NodeID[str]
+    slug: str
+    name: str
+    status: TenantStatus
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, tenant: models.Tenant) -> Self:
+        return cls(
+            id=str(tenant.id),
+            slug=tenant.slug,
+            name=tenant.name,
+            status=tenant.status,
+            created_at=tenant.created_at,
+        )
+
+
+@strawberry.type(name="User")
+class UserNode(relay.Node):
+    id: relay.NodeID[str]
+    is_platform_admin: bool
+    created_at: datetime
+    last_login_at: datetime | None
+    email: str | None = masked(
+        models.User,
+        description="Masked by the tenant's masking rules, except for the user themself.",
+    )
+    full_name: str | None = masked(models.User)
+
+    @classmethod
+    def from_model(cls, user: models.User) -> Self:
+        return cls(
+            id=str(user.id),
+            email=user.email,
+            full_name=user.full_name,
+            is_platform_admin=user.is_platform_admin,
+            created_at=user.created_at,
+            last_login_at=user.last_login_at,
+        )
+
+
+@strawberry.type(name="Membership")
+class MembershipNode(relay.Node):
+    id: relay.NodeID[str]
+    created_at: datetime
+    tenant_pk: strawberry.Private[object]
+    user_pk: strawberry.Private[object]
+    department_pk: strawberry.Private[object]
+
+    @strawberry.field(description="Slugs of the roles the member holds directly.")
+    async def roles(self, info: Info) -> list[str]:
+        if self.tenant_pk == info.context.principal.tenant_id:
+            policy = info.context.require_policy()
+        else:
+            tenant = await info.context.loaders.by_id(Tenant).load(self.tenant_pk)  # type: ignore[arg-type]
+            assert tenant is not None
+            policy = await info.context.authenticator.policies.for_tenant(tenant)
+        return policy.roles_of(user_subject(self.user_pk))  # type: ignore[arg-type]
+
+    @strawberry.field
+    async def department(self, info: Info) -> DepartmentNode | None:
+        if self.department_pk is None:
+            return None
+        if self.tenant_pk != info.context.principal.tenant_id:
+            # `me.memberships` lists other tenants too; read those one by one in their scope.
+            with tenant_scope(self.tenant_pk):  # type: ignore[arg-type]
+                found = await models.Department.get_or_none(id=self.department_pk)
+        else:
+            found = await info.context.loaders.by_id(Department).load(self.department_pk)  # type: ignore[arg-type]
+        return DepartmentNode.from_model(found) if found else None
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> TenantNode:
+        tenant = await info.context.loaders.by_id(Tenant).load(self.tenant_pk)  # type: ignore[arg-type]
+        assert tenant is not None
+        return TenantNode.from_model(tenant)
+
+    @strawberry.field
+    async def user(self, info: Info) -> UserNode:
+        user = await info.context.loaders.by_id(User).load(self.user_pk)  # type: ignore[arg-type]
+        assert user is not None
+        return UserNode.from_model(user)
+
+    @classmethod
+    def from_model(cls, membership: models.Membership) -> Self:
+        return cls(
+            id=str(membership.id),
+            created_at=membership.created_at,
+            tenant_pk=membership.tenant_id,
+            user_pk=membership.user_id,
+            department_pk=membership.department_id,
+        )
+
+
+@strawberry.type
+class AuthSession:
+    access_token: str
+    access_token_expires_at: datetime
+    refresh_token: str = strawberry.field(
+        description="Single use: each refresh returns a new one. Reusing one logs out everywhere."
+    )
+    refresh_token_expires_at: datetime
+    user: UserNode
+
+
+__all__ = [
+    "AuthSession",
+    "DepartmentNode",
+    "MembershipNode",
+    "PermissionInput",
+    "PermissionType",
+    "RoleNode",
+    "TenantNode",
+    "TenantStatus",
+    "UserNode",
+]

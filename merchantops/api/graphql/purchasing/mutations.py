@@ -16,8 +16,8 @@ from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.purchasing.types import PurchaseOrderNode
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.purchasing import models, service
+from merchantops.errors import DomainError
 from merchantops.rules.evaluation import RuleEvaluator
-from merchantops.tenants.errors import GovernanceError
 
 WRITE = TenantPermission("purchase_order", "write")
 APPROVE = TenantPermission("purchase_order", "approve")
@@ -86,7 +86,7 @@ async def _governed(info: Info, input: PurchaseOrderInput, step: Step) -> Purcha
             info.context.actor(),
             decode_id(input.id, "PurchaseOrder"),
         )
-    except GovernanceError as error:
+    except DomainError as error:
         return PurchaseOrderPayload(errors=user_errors(error))
     return PurchaseOrderPayload(
         purchase_order=PurchaseOrderNode.from_model(moved.order),
@@ -99,7 +99,7 @@ async def _plain(
 ) -> PurchaseOrderPayload:
     try:
         order = await step(decode_id(input.id, "PurchaseOrder"))
-    except GovernanceError as error:
+    except DomainError as error:
         return PurchaseOrderPayload(errors=user_errors(error))
     return PurchaseOrderPayload(purchase_order=PurchaseOrderNode.from_model(order))
 
@@ -128,7 +128,7 @@ class PurchaseOrderMutation:
                 ),
                 currency=input.currency,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return PurchaseOrderPayload(errors=user_errors(error))
         return PurchaseOrderPayload(purchase_order=PurchaseOrderNode.from_model(order))
 
@@ -173,7 +173,7 @@ class PurchaseOrderMutation:
             ]
             await service.receive(order_id, lines, note=input.note)
             order = await models.PurchaseOrder.get(id=order_id)
-        except GovernanceError as error:
+        except DomainError as error:
             return PurchaseOrderPayload(errors=user_errors(error))
         return PurchaseOrderPayload(purchase_order=PurchaseOrderNode.from_model(order))
 

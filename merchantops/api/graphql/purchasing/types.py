@@ -11,7 +11,9 @@ from merchantops.api.graphql.approvals.types import ApprovalRequestNode
 from merchantops.api.graphql.catalog.types import SkuNode, load_sku
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.suppliers.types import SupplierNode, load_supplier
+from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.purchasing import models
+from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
 # The domain's own enum, exposed as it is: one list of values to keep.
 PoStatus = models.PoStatus
@@ -57,7 +59,7 @@ class ReceiptNode(relay.Node):
 
     @strawberry.field
     async def purchase_order(self, info: Info) -> PurchaseOrderNode:
-        order = await info.context.loaders.purchase_order.load(self.order_pk)  # type: ignore[arg-type]
+        order = await info.context.loaders.by_id(PurchaseOrder).load(self.order_pk)  # type: ignore[arg-type]
         assert order is not None
         return PurchaseOrderNode.from_model(order)
 
@@ -99,14 +101,16 @@ class PurchaseOrderNode(relay.Node):
 
     @strawberry.field
     async def lines(self, info: Info) -> list[PurchaseOrderLineNode]:
-        rows = await info.context.loaders.lines_of_order.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.grouped(
+            PurchaseOrderLine, "purchase_order_id", "line_no"
+        ).load(self.id)
         return [PurchaseOrderLineNode.from_model(row) for row in rows]
 
     @strawberry.field(description="The approval the next step waits for, if any.")
     async def pending_approval(self, info: Info) -> ApprovalRequestNode | None:
         if self.pending_approval_pk is None:
             return None
-        found = await info.context.loaders.approval_request.load(self.pending_approval_pk)  # type: ignore[arg-type]
+        found = await info.context.loaders.by_id(ApprovalRequest).load(self.pending_approval_pk)  # type: ignore[arg-type]
         return ApprovalRequestNode.from_model(found) if found else None
 
     @classmethod

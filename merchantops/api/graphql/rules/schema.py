@@ -12,9 +12,9 @@ from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
+from merchantops.errors import DomainError
 from merchantops.rules import document as rule_document
 from merchantops.rules import facts, models, versions
-from merchantops.tenants.errors import GovernanceError
 
 READ = TenantPermission("rule_set", "read")
 WRITE = TenantPermission("rule_set", "write")
@@ -59,7 +59,9 @@ class RuleSetVersionNode(relay.Node):
 
     @strawberry.field(description="Every period it was in force, oldest first.")
     async def activations(self, info: Info) -> list[RuleSetActivation]:
-        rows = await info.context.loaders.activations_of_rule_set.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.grouped(
+            models.RuleSetActivation, "version_id", "activated_at"
+        ).load(self.id)
         return [
             RuleSetActivation(
                 activated_at=row.activated_at,
@@ -148,7 +150,7 @@ def _json(value: Any) -> JSON:
     return result
 
 
-def _errors(error: GovernanceError) -> list[UserError]:
+def _errors(error: DomainError) -> list[UserError]:
     if isinstance(error, versions.InvalidDocument):
         return [
             UserError(field=f"document.{path}", code=error.code, message=message)
@@ -216,7 +218,7 @@ class RuleSetQuery:
         try:
             samples: list[Any] = list(facts)
             results = await versions.dry_run(decode_id(id, "RuleSetVersion"), samples)
-        except GovernanceError as error:
+        except DomainError as error:
             return DryRunPayload(errors=_errors(error))
         return DryRunPayload(
             results=[
@@ -235,7 +237,7 @@ class RuleSetMutation:
     async def create_rule_set_draft(self, input: CreateRuleSetDraftInput) -> RuleSetPayload:
         try:
             version = await versions.create_draft(input.document)
-        except GovernanceError as error:
+        except DomainError as error:
             return RuleSetPayload(errors=_errors(error))
         return RuleSetPayload(version=RuleSetVersionNode.from_model(version))
 
@@ -246,7 +248,7 @@ class RuleSetMutation:
     async def activate_rule_set(self, input: ActivateRuleSetInput) -> RuleSetPayload:
         try:
             version = await versions.activate(decode_id(input.id, "RuleSetVersion"))
-        except GovernanceError as error:
+        except DomainError as error:
             return RuleSetPayload(errors=_errors(error))
         return RuleSetPayload(version=RuleSetVersionNode.from_model(version))
 
@@ -257,7 +259,7 @@ class RuleSetMutation:
     async def rollback_rule_set(self, input: RollbackRuleSetInput) -> RuleSetPayload:
         try:
             version = await versions.rollback(input.kind)
-        except GovernanceError as error:
+        except DomainError as error:
             return RuleSetPayload(errors=_errors(error))
         return RuleSetPayload(version=RuleSetVersionNode.from_model(version))
 

@@ -21,7 +21,7 @@ from merchantops.api.graphql.suppliers.types import (
     SupplierNode,
 )
 from merchantops.domain.suppliers import models, service
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 
 READ = TenantPermission("supplier", "read")
 WRITE = TenantPermission("supplier", "write")
@@ -177,7 +177,7 @@ class SupplierMutation:
                 country=input.country,
                 contacts=[contact.spec() for contact in input.contacts],
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return SupplierPayload(errors=user_errors(error))
         return SupplierPayload(supplier=SupplierNode.from_model(supplier))
 
@@ -186,7 +186,7 @@ class SupplierMutation:
         try:
             supplier_id = decode_id(input.supplier_id, "Supplier", "supplierId")
             contact = await service.add_contact(supplier_id, input.contact.spec())
-        except GovernanceError as error:
+        except DomainError as error:
             return SupplierContactPayload(errors=user_errors(error))
         return SupplierContactPayload(contact=SupplierContactNode.from_model(contact))
 
@@ -194,7 +194,7 @@ class SupplierMutation:
     async def remove_supplier_contact(self, input: RemoveSupplierContactInput) -> DeletePayload:
         try:
             await service.remove_contact(decode_id(input.id, "SupplierContact"))
-        except GovernanceError as error:
+        except DomainError as error:
             return DeletePayload(errors=user_errors(error))
         return DeletePayload(deleted_id=input.id)
 
@@ -211,7 +211,7 @@ class SupplierMutation:
                 notes=input.notes,
             )
             supplier = await service.get_supplier(evaluation.supplier_id)  # type: ignore[arg-type]
-        except GovernanceError as error:
+        except DomainError as error:
             return SupplierEvaluationPayload(errors=user_errors(error))
         return SupplierEvaluationPayload(
             evaluation=SupplierEvaluationNode.from_model(evaluation),
@@ -232,7 +232,7 @@ class SupplierMutation:
                     input.grade_c_from,
                 )
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return ScoringPolicyPayload(errors=user_errors(error))
         return ScoringPolicyPayload(policy=ScoringPolicyType.from_model(policy))
 

@@ -9,8 +9,9 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.masking import classified_field
+from merchantops.api.graphql.core.masking import masked
 from merchantops.domain.suppliers import models
+from merchantops.domain.suppliers.models import Supplier, SupplierContact, SupplierEvaluation
 
 # The domain's own enum, exposed as it is: one list of values to keep.
 Grade = models.Grade
@@ -22,30 +23,18 @@ Contact = models.SupplierContact
 class SupplierContactNode(relay.Node):
     id: relay.NodeID[str]
     title: str
-    full_name_value: strawberry.Private[str]
-    email_value: strawberry.Private[str]
-    phone_value: strawberry.Private[str]
-
-    @strawberry.field(extensions=[classified_field(Contact, "full_name")])
-    def full_name(self) -> str | None:
-        return self.full_name_value
-
-    @strawberry.field(extensions=[classified_field(Contact, "email")])
-    def email(self) -> str | None:
-        return self.email_value
-
-    @strawberry.field(extensions=[classified_field(Contact, "phone")])
-    def phone(self) -> str | None:
-        return self.phone_value
+    full_name: str | None = masked(Contact)
+    email: str | None = masked(Contact)
+    phone: str | None = masked(Contact)
 
     @classmethod
     def from_model(cls, contact: models.SupplierContact) -> Self:
         return cls(
             id=str(contact.id),
             title=contact.title,
-            full_name_value=contact.full_name,
-            email_value=contact.email,
-            phone_value=contact.phone,
+            full_name=contact.full_name,
+            email=contact.email,
+            phone=contact.phone,
         )
 
 
@@ -97,12 +86,16 @@ class SupplierNode(relay.Node):
 
     @strawberry.field
     async def contacts(self, info: Info) -> list[SupplierContactNode]:
-        rows = await info.context.loaders.contacts_of_supplier.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.grouped(SupplierContact, "supplier_id", "full_name").load(
+            self.id
+        )
         return [SupplierContactNode.from_model(row) for row in rows]
 
     @strawberry.field(description="Evaluations, newest first.")
     async def evaluations(self, info: Info) -> list[SupplierEvaluationNode]:
-        rows = await info.context.loaders.evaluations_of_supplier.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.grouped(
+            SupplierEvaluation, "supplier_id", "-created_at"
+        ).load(self.id)
         return [SupplierEvaluationNode.from_model(row) for row in rows]
 
     @classmethod
@@ -142,7 +135,7 @@ class ScoringPolicyType:
 
 
 async def load_supplier(info: Info, pk: object) -> SupplierNode:
-    supplier = await info.context.loaders.supplier.load(pk)  # type: ignore[arg-type]
+    supplier = await info.context.loaders.by_id(Supplier).load(pk)  # type: ignore[arg-type]
     assert supplier is not None
     return SupplierNode.from_model(supplier)
 

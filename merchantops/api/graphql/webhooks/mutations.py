@@ -9,7 +9,7 @@ from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.webhooks.types import SubscriptionNode
 from merchantops.domain.webhooks import service
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 
 WRITE = TenantPermission("webhook", "write")
 
@@ -49,7 +49,7 @@ class WebhookMutation:
                 input.event_types,
                 allow_private=info.context.settings.webhooks_may_target_private_addresses,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return WebhookSubscriptionPayload(errors=user_errors(error))
         return WebhookSubscriptionPayload(
             subscription=SubscriptionNode.from_model(subscription), secret=subscription.secret
@@ -61,7 +61,7 @@ class WebhookMutation:
     ) -> DeletePayload:
         try:
             await service.unsubscribe(decode_id(input.id, "WebhookSubscription"))
-        except GovernanceError as error:
+        except DomainError as error:
             return DeletePayload(errors=user_errors(error))
         return DeletePayload(deleted_id=input.id)
 

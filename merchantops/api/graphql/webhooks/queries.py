@@ -7,7 +7,7 @@ from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.webhooks.types import DeliveryNode, DeliveryStatus, SubscriptionNode
 from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
-from merchantops.tenants.outbox import EVENT_TYPES
+from merchantops.tenants.outbox import known_event_types
 
 READ = TenantPermission("webhook", "read")
 
@@ -16,7 +16,7 @@ READ = TenantPermission("webhook", "read")
 class WebhookQuery:
     @strawberry.field(extensions=[requires(READ)], description="Event types one can subscribe to.")
     def webhook_event_types(self) -> list[str]:
-        return sorted(EVENT_TYPES)
+        return sorted(known_event_types())
 
     @strawberry.field(
         extensions=[requires(READ)], description="Active subscriptions, oldest first."

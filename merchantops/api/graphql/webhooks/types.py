@@ -8,6 +8,7 @@ from strawberry import relay
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.domain.webhooks import models
+from merchantops.domain.webhooks.models import WebhookAttempt
 
 # The domain's own enum, exposed as it is: one list of values to keep.
 DeliveryStatus = models.DeliveryStatus
@@ -54,7 +55,9 @@ class DeliveryNode(relay.Node):
 
     @strawberry.field(description="Every attempt, first to last.")
     async def attempt_log(self, info: Info) -> list[AttemptType]:
-        rows = await info.context.loaders.webhook_attempts.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.grouped(WebhookAttempt, "delivery_id", "number").load(
+            self.id
+        )
         return [
             AttemptType(
                 number=row.number,

@@ -13,8 +13,8 @@ from merchantops.api.graphql.jobs.schema import JobNode
 from merchantops.domain.inventory import positions
 from merchantops.domain.inventory.analytics import DEFAULT_PERIOD_DAYS
 from merchantops.domain.inventory.jobs import ANALYTICS
+from merchantops.errors import DomainError, InvalidInput
 from merchantops.tenants import jobs
-from merchantops.tenants.errors import GovernanceError, InvalidInput
 from merchantops.workers.registry import retry_policy
 
 WRITE = TenantPermission("inventory", "write")
@@ -61,7 +61,7 @@ class AnalyticsMutation:
                 reorder_point=input.reorder_point,
                 reorder_quantity=input.reorder_quantity,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return ReorderPolicyPayload(errors=user_errors(error))
         return ReorderPolicyPayload(policy=ReorderPolicyNode.from_model(policy))
 

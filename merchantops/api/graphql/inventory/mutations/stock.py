@@ -10,7 +10,7 @@ from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.inventory.types import AllocationNode, LotNode, StockLevelNode
 from merchantops.domain.inventory import stock
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 
 WRITE = TenantPermission("inventory", "write")
 
@@ -98,7 +98,7 @@ class StockMutation:
                 received_at=input.received_at,
                 expires_on=input.expires_on,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return LotPayload(errors=user_errors(error))
         return LotPayload(lot=LotNode.from_model(lot))
 
@@ -114,7 +114,7 @@ class StockMutation:
                 input.quantity,
                 input.reference,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return AllocationPayload(errors=user_errors(error))
         return AllocationPayload(allocation=AllocationNode.from_model(allocation))
 
@@ -122,7 +122,7 @@ class StockMutation:
     async def release_allocation(self, input: AllocationInput) -> AllocationPayload:
         try:
             allocation = await stock.release(decode_id(input.id, "Allocation"))
-        except GovernanceError as error:
+        except DomainError as error:
             return AllocationPayload(errors=user_errors(error))
         return AllocationPayload(allocation=AllocationNode.from_model(allocation))
 
@@ -130,7 +130,7 @@ class StockMutation:
     async def ship_allocation(self, input: AllocationInput) -> AllocationPayload:
         try:
             allocation = await stock.ship(decode_id(input.id, "Allocation"))
-        except GovernanceError as error:
+        except DomainError as error:
             return AllocationPayload(errors=user_errors(error))
         return AllocationPayload(allocation=AllocationNode.from_model(allocation))
 
@@ -146,7 +146,7 @@ class StockMutation:
                 input.delta,
                 input.reason,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return StockLevelPayload(errors=user_errors(error))
         return StockLevelPayload(stock_level=StockLevelNode.from_model(level))
 
@@ -160,7 +160,7 @@ class StockMutation:
                 input.quantity,
                 input.reference,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return TransferPayload(errors=user_errors(error))
         return TransferPayload(
             source=StockLevelNode.from_model(source), target=StockLevelNode.from_model(target)

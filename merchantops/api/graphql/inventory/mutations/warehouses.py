@@ -7,7 +7,7 @@ from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.inventory.types import WarehouseNode, ZoneNode
 from merchantops.domain.inventory import warehouses
-from merchantops.tenants.errors import GovernanceError
+from merchantops.errors import DomainError
 
 WRITE = TenantPermission("inventory", "write")
 
@@ -51,7 +51,7 @@ class WarehouseMutation:
     async def create_warehouse(self, input: CreateWarehouseInput) -> WarehousePayload:
         try:
             warehouse = await warehouses.create_warehouse(input.code, input.name)
-        except GovernanceError as error:
+        except DomainError as error:
             return WarehousePayload(errors=user_errors(error))
         return WarehousePayload(warehouse=WarehouseNode.from_model(warehouse))
 
@@ -61,7 +61,7 @@ class WarehouseMutation:
             warehouse = await warehouses.rename_warehouse(
                 decode_id(input.id, "Warehouse"), input.name
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return WarehousePayload(errors=user_errors(error))
         return WarehousePayload(warehouse=WarehouseNode.from_model(warehouse))
 
@@ -71,7 +71,7 @@ class WarehouseMutation:
             zone = await warehouses.create_zone(
                 decode_id(input.warehouse_id, "Warehouse", "warehouseId"), input.code, input.name
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return ZonePayload(errors=user_errors(error))
         return ZonePayload(zone=ZoneNode.from_model(zone))
 

@@ -7,8 +7,8 @@ from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_e
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.org.types import DepartmentNode
+from merchantops.errors import DomainError
 from merchantops.tenants import org
-from merchantops.tenants.errors import GovernanceError
 
 WRITE = TenantPermission("department", "write")
 
@@ -44,7 +44,7 @@ class DepartmentMutation:
     ) -> DepartmentPayload:
         try:
             department = await org.create_department(info.context.principal, input.slug, input.name)
-        except GovernanceError as error:
+        except DomainError as error:
             return DepartmentPayload(errors=user_errors(error))
         return DepartmentPayload(department=DepartmentNode.from_model(department))
 
@@ -56,7 +56,7 @@ class DepartmentMutation:
             department = await org.rename_department(
                 info.context.principal, decode_id(input.id, "Department"), input.name
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return DepartmentPayload(errors=user_errors(error))
         return DepartmentPayload(department=DepartmentNode.from_model(department))
 
@@ -67,7 +67,7 @@ class DepartmentMutation:
     async def delete_department(self, info: Info, input: DeleteDepartmentInput) -> DeletePayload:
         try:
             await org.delete_department(info.context.principal, decode_id(input.id, "Department"))
-        except GovernanceError as error:
+        except DomainError as error:
             return DeletePayload(errors=user_errors(error))
         return DeletePayload(deleted_id=input.id)
 

@@ -9,9 +9,9 @@ from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_e
 from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
 from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
-from merchantops.api.graphql.identity.types import MembershipNode
+from merchantops.api.graphql.org.types import MembershipNode
+from merchantops.errors import DomainError
 from merchantops.tenants import org
-from merchantops.tenants.errors import GovernanceError
 
 WRITE = TenantPermission("member", "write")
 
@@ -65,7 +65,7 @@ class MemberMutation:
                 department_id=decode_optional_id(input.department_id, "Department", "departmentId"),
                 invitation_ttl=ttl,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return MemberPayload(errors=user_errors(error))
         await info.context.reload_policy()
         return MemberPayload(
@@ -79,7 +79,7 @@ class MemberMutation:
     async def remove_member(self, info: Info, input: RemoveMemberInput) -> DeletePayload:
         try:
             await org.remove_member(info.context.principal, decode_id(input.id, "Membership"))
-        except GovernanceError as error:
+        except DomainError as error:
             return DeletePayload(errors=user_errors(error))
         return DeletePayload(deleted_id=input.id)
 
@@ -94,7 +94,7 @@ class MemberMutation:
                 decode_id(input.member_id, "Membership", "memberId"),
                 input.role,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return MemberPayload(errors=user_errors(error))
         await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))
@@ -109,7 +109,7 @@ class MemberMutation:
                 decode_id(input.member_id, "Membership", "memberId"),
                 input.role,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return MemberPayload(errors=user_errors(error))
         await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))
@@ -124,7 +124,7 @@ class MemberMutation:
                 decode_id(input.member_id, "Membership", "memberId"),
                 decode_optional_id(input.department_id, "Department", "departmentId"),
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return MemberPayload(errors=user_errors(error))
         await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))

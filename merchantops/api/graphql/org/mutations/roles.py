@@ -7,8 +7,8 @@ from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_e
 from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.org.types import PermissionInput, RoleNode
+from merchantops.errors import DomainError
 from merchantops.tenants import org
-from merchantops.tenants.errors import GovernanceError
 
 WRITE = TenantPermission("role", "write")
 
@@ -67,7 +67,7 @@ class RoleMutation:
                 permissions=_pairs(input.permissions) or [],
                 inherits=input.inherits,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return RolePayload(errors=user_errors(error))
         await info.context.reload_policy()
         return RolePayload(role=RoleNode.from_model(role))
@@ -85,7 +85,7 @@ class RoleMutation:
                 permissions=_pairs(input.permissions),
                 inherits=input.inherits,
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return RolePayload(errors=user_errors(error))
         await info.context.reload_policy()
         return RolePayload(role=RoleNode.from_model(role))
@@ -96,7 +96,7 @@ class RoleMutation:
     async def delete_role(self, info: Info, input: DeleteRoleInput) -> DeletePayload:
         try:
             await org.delete_role(info.context.principal, decode_id(input.id, "Role"))
-        except GovernanceError as error:
+        except DomainError as error:
             return DeletePayload(errors=user_errors(error))
         return DeletePayload(deleted_id=input.id)
 

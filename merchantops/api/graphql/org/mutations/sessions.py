@@ -8,11 +8,11 @@ from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import PLATFORM_ADMIN, PUBLIC, requires
-from merchantops.api.graphql.identity.types import AuthSession, TenantNode, TenantStatus, UserNode
+from merchantops.api.graphql.org.types import AuthSession, TenantNode, TenantStatus, UserNode
 from merchantops.domain import onboarding
+from merchantops.errors import DomainError
 from merchantops.tenants import admin
 from merchantops.tenants.auth import Session
-from merchantops.tenants.errors import GovernanceError
 
 
 @strawberry.input
@@ -103,7 +103,7 @@ class IdentityMutation:
     async def login(self, info: Info, input: LoginInput) -> SessionPayload:
         try:
             return _session(await info.context.authenticator.login(input.email, input.password))
-        except GovernanceError as error:
+        except DomainError as error:
             return SessionPayload(errors=user_errors(error))
 
     @strawberry.mutation(
@@ -112,7 +112,7 @@ class IdentityMutation:
     async def refresh_token(self, info: Info, input: RefreshTokenInput) -> SessionPayload:
         try:
             return _session(await info.context.authenticator.refresh(input.refresh_token))
-        except GovernanceError as error:
+        except DomainError as error:
             return SessionPayload(errors=user_errors(error))
 
     @strawberry.mutation(
@@ -126,7 +126,7 @@ class IdentityMutation:
     async def logout(self, info: Info, input: RefreshTokenInput) -> LogoutPayload:
         try:
             await info.context.authenticator.logout(input.refresh_token)
-        except GovernanceError as error:
+        except DomainError as error:
             return LogoutPayload(errors=user_errors(error))
         return LogoutPayload(ok=True)
 
@@ -136,7 +136,7 @@ class IdentityMutation:
     async def accept_invitation(self, input: AcceptInvitationInput) -> UserPayload:
         try:
             user = await admin.accept_invitation(input.token, input.password, input.full_name)
-        except GovernanceError as error:
+        except DomainError as error:
             return UserPayload(errors=user_errors(error))
         return UserPayload(user=UserNode.from_model(user))
 
@@ -149,7 +149,7 @@ class IdentityMutation:
             created = await onboarding.create_tenant(
                 input.slug, input.name, input.owner_email, invitation_ttl=ttl
             )
-        except GovernanceError as error:
+        except DomainError as error:
             return CreateTenantPayload(errors=user_errors(error))
         return CreateTenantPayload(
             tenant=TenantNode.from_model(created.tenant),
@@ -164,7 +164,7 @@ class IdentityMutation:
     async def set_tenant_status(self, input: SetTenantStatusInput) -> TenantPayload:
         try:
             tenant = await admin.set_tenant_status(input.slug, input.status)
-        except GovernanceError as error:
+        except DomainError as error:
             return TenantPayload(errors=user_errors(error))
         return TenantPayload(tenant=TenantNode.from_model(tenant))
 

@@ -10,7 +10,7 @@ from merchantops.api.graphql.core.permissions import (
     TenantPermission,
     requires,
 )
-from merchantops.api.graphql.identity.types import MembershipNode, TenantNode, UserNode
+from merchantops.api.graphql.org.types import MembershipNode, TenantNode, UserNode
 from merchantops.tenants.models import Membership, Tenant
 
 

@@ -1,1 +1,0 @@
-"""Identity: login sessions, the current user, tenants and their members."""

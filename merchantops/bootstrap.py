@@ -1,0 +1,198 @@
+"""The list of business areas, and everything collected from it.
+
+Each area is a pair of packages of one shape (docs/adding-an-area.md):
+
+    merchantops/domain/<area>/       models.py, services, errors.py, events.py, jobs.py,
+                                     handlers.py (what the area does when an approval is decided)
+    merchantops/api/graphql/<area>/  types.py, queries.py, filters.py, mutations/, and an
+                                     __init__ exporting `Query` and `Mutation`
+
+Nothing registers itself when imported. This module reads the pieces by name, in `AREAS`
+order, and the processes take them from here: `db` the model modules, the GraphQL schema the
+root types, the workers the job functions, the event steps and the schedules, `wire()` the
+event types the outbox accepts and the approval handlers governance calls. An area leaves out
+what it has no use for: a missing module or name is an empty contribution.
+
+This is the composition root (as cosmicpython's `bootstrap` is): it may import every layer,
+and no layer imports it except the ones that start processes (`db`, the schema, the workers).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from merchantops.domain.dependencies import Dependencies
+    from merchantops.tenants.jobs import JobContext, JobFunction, Schedule
+
+EventStep = Callable[["JobContext", dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    domain: str | None = ""
+    """Its domain package; "" means `merchantops.domain.<name>`, None that it has none."""
+    graphql: str | None = ""
+    """Its GraphQL package; "" means `merchantops.api.graphql.<name>`, None that it has none."""
+
+    @property
+    def domain_package(self) -> str | None:
+        return f"merchantops.domain.{self.name}" if self.domain == "" else self.domain
+
+    @property
+    def graphql_package(self) -> str | None:
+        return f"merchantops.api.graphql.{self.name}" if self.graphql == "" else self.graphql
+
+    def domain_module(self, name: str) -> ModuleType | None:
+        package = self.domain_package
+        return None if package is None else _optional(f"{package}.{name}")
+
+
+# In this order the schema lists root fields and the event job runs its steps.
+AREAS: tuple[Area, ...] = (
+    Area("platform", domain="merchantops.tenants", graphql=None),
+    Area("org", domain=None),
+    Area("api_keys", domain=None),
+    Area("audit", domain=None),
+    Area("webhooks"),
+    Area("jobs", domain=None),
+    Area("rules", domain="merchantops.rules"),
+    Area("governance"),
+    Area("approvals", domain=None),
+    Area("catalog"),
+    Area("suppliers"),
+    Area("purchasing"),
+    Area("exports"),
+    Area("inventory"),
+)
+
+
+def _optional(module: str) -> ModuleType | None:
+    try:
+        found = importlib.util.find_spec(module)
+    except ModuleNotFoundError:
+        return None
+    return None if found is None else importlib.import_module(module)
+
+
+def _domain_modules(name: str) -> Iterator[tuple[Area, ModuleType]]:
+    for area in AREAS:
+        module = area.domain_module(name)
+        if module is not None:
+            yield area, module
+
+
+def model_modules() -> list[str]:
+    """Every module holding models, for tortoise (imports nothing)."""
+    modules = []
+    for area in AREAS:
+        package = area.domain_package
+        if package is not None and importlib.util.find_spec(f"{package}.models") is not None:
+            modules.append(f"{package}.models")
+    return modules
+
+
+def graphql_roots() -> tuple[list[type], list[type]]:
+    """Each area's `Query` and `Mutation` classes, in area order."""
+    queries: list[type] = []
+    mutations: list[type] = []
+    for area in AREAS:
+        package = area.graphql_package
+        if package is None:
+            continue
+        module = importlib.import_module(package)
+        for name, roots in (("Query", queries), ("Mutation", mutations)):
+            root = getattr(module, name, None)
+            if root is not None:
+                roots.append(root)
+    return queries, mutations
+
+
+@cache
+def event_types() -> frozenset[str]:
+    """Every event type an area emits and partners may subscribe to (its `events.EVENTS`)."""
+    types: set[str] = set()
+    for area, module in _domain_modules("events"):
+        declared = set(module.EVENTS)
+        if clash := declared & types:
+            raise RuntimeError(f"area {area.name} declares event types again: {sorted(clash)}")
+        types |= declared
+    return frozenset(types)
+
+
+def jobs(deps: Dependencies) -> dict[str, JobFunction]:
+    """Every area's job functions by name (`jobs.jobs(deps)`)."""
+    found: dict[str, JobFunction] = {}
+    for area, module in _domain_modules("jobs"):
+        make = getattr(module, "jobs", None)
+        for name, function in (make(deps) if make else {}).items():
+            if name in found:
+                raise RuntimeError(f"area {area.name} declares the job {name!r} again")
+            found[name] = function
+    return found
+
+
+def event_steps(deps: Dependencies) -> list[EventStep]:
+    """The steps the job of each outbox event runs, in area order (`jobs.on_event(deps)`).
+    Each step is idempotent per event, so a retried job repeats none."""
+    steps: list[EventStep] = []
+    for _area, module in _domain_modules("jobs"):
+        make = getattr(module, "on_event", None)
+        if make is not None:
+            steps.append(make(deps))
+    return steps
+
+
+def schedules() -> tuple[Schedule, ...]:
+    """Every periodic per-tenant job (`jobs.SCHEDULES`)."""
+    found: list[Schedule] = []
+    for _area, module in _domain_modules("jobs"):
+        found.extend(getattr(module, "SCHEDULES", ()))
+    return tuple(found)
+
+
+def approval_handlers() -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """What applies an approved change and what undoes a rejected one, by action
+    (`handlers.ON_APPROVAL`, `handlers.ON_REJECTION`)."""
+    approved: dict[str, Any] = {}
+    rejected: dict[str, Any] = {}
+    for area, module in _domain_modules("handlers"):
+        for name, table in (("ON_APPROVAL", approved), ("ON_REJECTION", rejected)):
+            for action, handler in getattr(module, name, {}).items():
+                if action in table:
+                    raise RuntimeError(f"area {area.name} handles {action!r} again")
+                table[action] = handler
+    return approved, rejected
+
+
+def wire() -> None:
+    """Hand the kernel what it checks against at run time: the event types the outbox accepts
+    and the approval handlers governance calls. Idempotent; `db.init_db` calls it, so every
+    process that can write has it done."""
+    from merchantops.domain.governance import approvals
+    from merchantops.tenants import outbox
+
+    outbox.declare_event_types(event_types())
+    approvals.install(*approval_handlers())
+
+
+__all__ = [
+    "AREAS",
+    "Area",
+    "EventStep",
+    "approval_handlers",
+    "event_steps",
+    "event_types",
+    "graphql_roots",
+    "jobs",
+    "model_modules",
+    "schedules",
+    "wire",
+]

@@ -1,0 +1,11 @@
+"""Suppliers' events."""
+
+from __future__ import annotations
+
+EVENTS: tuple[str, ...] = (
+    "supplier.created",
+    "supplier.evaluated",
+    "supplier.contact_added",
+)
+
+__all__ = ["EVENTS"]
