@@ -3,7 +3,8 @@
 Each area is a pair of packages of one shape (docs/adding-an-area.md):
 
     merchantops/domain/<area>/       models.py, services, errors.py, events.py, jobs.py,
-                                     handlers.py (what the area does when an approval is decided)
+                                     handlers.py (what the area does when an approval is decided),
+                                     demo.py (its part of the demo tenant)
     merchantops/api/graphql/<area>/  types.py, queries.py, filters.py, mutations/, and an
                                      __init__ exporting `Query` and `Mutation`
 
@@ -29,9 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from merchantops.domain.dependencies import Dependencies
+    from merchantops.domain.seeding import Seed
     from merchantops.tenants.jobs import JobContext, JobFunction, Schedule
 
 EventStep = Callable[["JobContext", dict[str, Any]], Awaitable[None]]
+DemoStep = Callable[["Seed"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,18 @@ def approval_handlers() -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     return approved, rejected
 
 
+def demo_steps() -> tuple[list[DemoStep], list[DemoStep]]:
+    """Each area's demo data: every `demo.master_data`, then every `demo.activity`."""
+    master: list[DemoStep] = []
+    activity: list[DemoStep] = []
+    for _area, module in _domain_modules("demo"):
+        for name, steps in (("master_data", master), ("activity", activity)):
+            step = getattr(module, name, None)
+            if step is not None:
+                steps.append(step)
+    return master, activity
+
+
 def wire() -> None:
     """Hand the kernel what it checks against at run time: the event types the outbox accepts
     and the approval handlers governance calls. Idempotent; `db.init_db` calls it, so every
@@ -186,8 +201,10 @@ def wire() -> None:
 __all__ = [
     "AREAS",
     "Area",
+    "DemoStep",
     "EventStep",
     "approval_handlers",
+    "demo_steps",
     "event_steps",
     "event_types",
     "graphql_roots",

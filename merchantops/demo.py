@@ -2,7 +2,10 @@
 
 Besides its owner the tenant has three staff members (a buyer, a warehouse clerk, a finance
 manager: log in as each to see permissions and masking differ) and, seeded once while it has no
-products, a supply chain to query (`merchantops.demo_data`).
+products, each area's demo data (`domain/<area>/demo.py`, `merchantops.domain.seeding`): six
+suppliers graded A to D, two warehouses, ten products in four lifecycle stages, purchase orders
+in every status plus one waiting for finance, lots with expiry dates, customer allocations,
+reorder policies with SKUs under their safety stock, and the ABC classification.
 """
 
 from __future__ import annotations
@@ -10,13 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from merchantops.demo_data import DEMO_STAFF, seed_supply_chain
+from tortoise.transactions import in_transaction
+
+from merchantops import bootstrap
 from merchantops.domain import onboarding
 from merchantops.domain.catalog.models import Product
+from merchantops.domain.seeding import DEMO_STAFF, Seed
+from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import admin
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Tenant, User
 from merchantops.tenants.templates import OWNER
+from merchantops.workers.registry import shared_engine
 
 DEMO_SLUG = "demo"
 DEMO_OWNER_EMAIL = "owner@demo.merchantops.test"
@@ -63,12 +71,27 @@ async def ensure_demo() -> list[DemoLogin]:
     with tenant_scope(tenant.id):
         seeded = await Product.exists()
     if not seeded:
-        await seed_supply_chain(tenant)
+        await seed_areas(tenant)
     return [
         DemoLogin(DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD, DEMO_SLUG),
         *(DemoLogin(m.email, m.password, f"{DEMO_SLUG} ({m.title})") for m in DEMO_STAFF),
         DemoLogin(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, "(platform admin)"),
     ]
+
+
+async def seed_areas(tenant: Tenant) -> None:
+    """Every area's demo data, as the demo staff (members already), in one transaction: either
+    all of it is there or none."""
+    staff = {
+        user.email: f"user:{user.id}"
+        for user in await User.filter(email__in=[member.email for member in DEMO_STAFF])
+    }
+    seed = Seed(tenant, staff, RuleEvaluator(shared_engine()))
+    master, activity = bootstrap.demo_steps()
+    with tenant_scope(tenant.id):
+        async with in_transaction():
+            for step in (*master, *activity):
+                await step(seed)
 
 
 __all__ = ["DEMO_OWNER_EMAIL", "DEMO_OWNER_PASSWORD", "DEMO_SLUG", "DemoLogin", "ensure_demo"]

@@ -25,7 +25,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from merchantops.api.app import create_app
 from merchantops.api.graphql.core.execution import CompiledExecutor
 from merchantops.demo import DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD, DEMO_SLUG, ensure_demo
-from merchantops.demo_data import CLERK
+from merchantops.domain.seeding import CLERK
 from merchantops.settings import Settings
 from merchantops.workers.embedding import Background
 from merchantops.workers.inprocess import InProcessQueue

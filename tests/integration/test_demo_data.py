@@ -8,12 +8,12 @@ import pytest
 from tortoise import Tortoise
 
 from merchantops.demo import DEMO_SLUG, ensure_demo
-from merchantops.demo_data import BUYER, CLERK, DEMO_STAFF, FINANCE
 from merchantops.domain.catalog.models import LifecycleStage, Product, Sku
 from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
 from merchantops.domain.inventory import positions, reconcile
 from merchantops.domain.inventory.models import Allocation, AllocationStatus, Lot, SkuAnalytics
 from merchantops.domain.purchasing.models import PoStatus, PurchaseOrder
+from merchantops.domain.seeding import BUYER, CLERK, DEMO_STAFF, FINANCE
 from merchantops.domain.suppliers.models import Grade, Supplier
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Tenant
