@@ -4,6 +4,7 @@ Each area is a pair of packages of one shape (docs/adding-an-area.md):
 
     merchantops/domain/<area>/       models.py, services, errors.py, events.py, jobs.py,
                                      handlers.py (what the area does when an approval is decided),
+                                     facts.py (what its compliance actions and events tell rules),
                                      demo.py (its part of the demo tenant)
     merchantops/api/graphql/<area>/  types.py, queries.py, filters.py, mutations/, and an
                                      __init__ exporting `Query` and `Mutation`
@@ -11,8 +12,9 @@ Each area is a pair of packages of one shape (docs/adding-an-area.md):
 Nothing registers itself when imported. This module reads the pieces by name, in `AREAS`
 order, and the processes take them from here: `db` the model modules, the GraphQL schema the
 root types, the workers the job functions, the event steps and the schedules, `wire()` the
-event types the outbox accepts and the approval handlers governance calls. An area leaves out
-what it has no use for: a missing module or name is an empty contribution.
+event types the outbox accepts, the approval handlers governance calls and the facts rule
+validation knows. An area leaves out what it has no use for: a missing module or name is an
+empty contribution.
 
 This is the composition root (as cosmicpython's `bootstrap` is): it may import every layer,
 and no layer imports it except the ones that start processes (`db`, the schema, the workers).
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from merchantops.domain.dependencies import Dependencies
     from merchantops.domain.seeding import Seed
+    from merchantops.rules.facts import Source
     from merchantops.tenants.jobs import JobContext, JobFunction, Schedule
 
 EventStep = Callable[["JobContext", dict[str, Any]], Awaitable[None]]
@@ -44,6 +47,9 @@ class Area:
     """Its domain package; "" means `merchantops.domain.<name>`, None that it has none."""
     graphql: str | None = ""
     """Its GraphQL package; "" means `merchantops.api.graphql.<name>`, None that it has none."""
+    parts: tuple[str, ...] | None = None
+    """The conventional modules its domain package has, when it is the kernel's (whose other
+    modules, `tenants.jobs` or `rules.facts`, are not an area's); None: look for each."""
 
     @property
     def domain_package(self) -> str | None:
@@ -55,18 +61,20 @@ class Area:
 
     def domain_module(self, name: str) -> ModuleType | None:
         package = self.domain_package
-        return None if package is None else _optional(f"{package}.{name}")
+        if package is None or (self.parts is not None and name not in self.parts):
+            return None
+        return _optional(f"{package}.{name}")
 
 
 # In this order the schema lists root fields and the event job runs its steps.
 AREAS: tuple[Area, ...] = (
-    Area("platform", domain="merchantops.tenants", graphql=None),
+    Area("platform", domain="merchantops.tenants", graphql=None, parts=("models", "events")),
     Area("org", domain=None),
     Area("api_keys", domain=None),
     Area("audit", domain=None),
     Area("webhooks"),
     Area("jobs", domain=None),
-    Area("rules", domain="merchantops.rules"),
+    Area("rules", domain="merchantops.rules", parts=("models",)),
     Area("governance"),
     Area("approvals", domain=None),
     Area("catalog"),
@@ -97,7 +105,9 @@ def model_modules() -> list[str]:
     modules = []
     for area in AREAS:
         package = area.domain_package
-        if package is not None and importlib.util.find_spec(f"{package}.models") is not None:
+        if package is None or (area.parts is not None and "models" not in area.parts):
+            continue
+        if importlib.util.find_spec(f"{package}.models") is not None:
             modules.append(f"{package}.models")
     return modules
 
@@ -187,15 +197,22 @@ def demo_steps() -> tuple[list[DemoStep], list[DemoStep]]:
     return master, activity
 
 
+def fact_sources() -> list[Source]:
+    """The facts each area's compliance actions and events provide (`facts.FACTS`)."""
+    return [source for _area, module in _domain_modules("facts") for source in module.FACTS]
+
+
 def wire() -> None:
-    """Hand the kernel what it checks against at run time: the event types the outbox accepts
-    and the approval handlers governance calls. Idempotent; `db.init_db` calls it, so every
-    process that can write has it done."""
+    """Hand the lower layers what they check against at run time: the event types the outbox
+    accepts, the approval handlers governance calls, the facts rule validation knows.
+    Idempotent; `db.init_db` calls it, so every process that opens the database has it done."""
     from merchantops.domain.governance import approvals
+    from merchantops.rules import facts
     from merchantops.tenants import outbox
 
     outbox.declare_event_types(event_types())
     approvals.install(*approval_handlers())
+    facts.install(fact_sources())
 
 
 __all__ = [
@@ -207,6 +224,7 @@ __all__ = [
     "demo_steps",
     "event_steps",
     "event_types",
+    "fact_sources",
     "graphql_roots",
     "jobs",
     "model_modules",

@@ -275,8 +275,10 @@ def docs_facts(
     write: Annotated[bool, typer.Option(help="Rewrite the tables instead of checking.")] = False,
 ) -> None:
     """Check (or --write) the fact tables of docs/rules.md against the code's catalogue."""
+    from merchantops import bootstrap
     from merchantops.rules import facts
 
+    bootstrap.wire()
     current = path.read_text()
     wanted = facts.update_docs(current)
     if write:

@@ -28,6 +28,7 @@ from redis.exceptions import RedisError
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from merchantops import bootstrap
 from merchantops.api.app import create_app
 from merchantops.db import close_db, init_db, migrate_db
 from merchantops.settings import Environment, Settings
@@ -38,6 +39,13 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@12
 REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 T = TypeVar("T")
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def wired() -> None:
+    """What a process gets when it opens the database (`db.init_db`): the areas' event types,
+    approval handlers and facts, for the tests that use them without a database."""
+    bootstrap.wire()
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -6,12 +6,14 @@ type as `event`. A document naming a fact outside its kind's catalogue is refuse
 validation (`unknown_facts`), so a typo or a fact nobody sends (`refund.amount`) is caught
 before it silently never fires.
 
-The catalogue lives here, in the rules layer, rather than beside each builder: `tenants` (which
-emits org events) may not import `rules`, and validation must see the whole catalogue in every
-process whatever it imported. Tests hold the builders to it: each compliance caller's fact and
-each event the demo tenant emits has exactly the paths declared for it
-(`tests/integration/test_rule_facts.py`). `docs/rules.md` carries the catalogue as a table
-generated from this module (`merchantops docs-facts --write`; a test fails when it is stale).
+Each area declares the facts of its compliance actions and events in `domain/<area>/facts.py`
+(`FACTS`), beside the builders; `merchantops.bootstrap.wire` installs them when a process starts,
+so validation sees the whole catalogue whatever the process imported. The platform kernel's own
+events are declared here (`KERNEL`): `tenants` may not import `rules`. Tests hold the builders
+to it: each compliance caller's fact and each event the demo tenant emits has exactly the
+paths declared for it (`tests/integration/test_rule_facts.py`). `docs/rules.md` carries the
+catalogue as a table generated from this module (`merchantops docs-facts --write`; a test
+fails when it is stale).
 """
 
 from __future__ import annotations
@@ -60,32 +62,11 @@ class CatalogueEntry:
 S, N, B, L = FactType.STRING, FactType.NUMBER, FactType.BOOLEAN, FactType.LIST
 COMPLIANCE, RISK = RuleSetKind.COMPLIANCE, RuleSetKind.RISK
 
-PO_SUBMIT = "purchase_order.submit"
-PO_APPROVE = "purchase_order.approve"
-PRICE_CHANGE = "product.price_change"
-EXPORT_CREATE = "data_export.create"
-COMPLIANCE_ACTIONS = (PO_SUBMIT, PO_APPROVE, PRICE_CHANGE, EXPORT_CREATE)
 
-
-def _ids(*names: str) -> tuple[Fact, ...]:
+def ids(*names: str) -> tuple[Fact, ...]:
     return tuple(Fact(name, S, "Id (UUID) of the record") for name in names)
 
 
-_STOCK = tuple(
-    Fact(f"stock.{name}", type_, description)
-    for name, type_, description in (
-        ("sku", S, "SKU code"),
-        ("sku_id", S, "SKU id"),
-        ("warehouse", S, "Warehouse code"),
-        ("warehouse_id", S, "Warehouse id"),
-        ("on_hand", N, "Units on hand in the warehouse, after the change"),
-        ("allocated", N, "Units allocated to orders"),
-        ("available", N, "On hand minus allocated"),
-        ("safety_stock", N, "Safety stock of the SKU's reorder policy (0 without one)"),
-        ("reorder_point", N, "Reorder point of the SKU's reorder policy (0 without one)"),
-        ("below_safety_by", N, "Units missing to reach safety stock (0 when at or above it)"),
-    )
-)
 _ROLE = (
     Fact("slug", S, "Role slug"),
     Fact("name", S, "Role name"),
@@ -106,53 +87,10 @@ _API_KEY = (
     Fact("revoked_at", S, "Revocation time (ISO 8601), absent unless revoked"),
     Fact("previous_expires_at", S, "When the secret before a rotation stops working"),
 )
-_APPROVAL = (
-    Fact("action", S, "The held action, e.g. purchase_order.submit"),
-    Fact("subject_type", S, "What waits: purchase_order, sku, data_export"),
-    Fact("subject_id", S, "Id of what waits"),
-    Fact("role", S, "Role that decides"),
-    Fact("status", S, "pending, approved, rejected or cancelled"),
-)
 
-SOURCES: tuple[Source, ...] = (
-    # --- compliance: what each governed action passes ------------------------------------
-    Source(COMPLIANCE, COMPLIANCE_ACTIONS, (Fact("action", S, "The action asked about"),)),
-    Source(
-        COMPLIANCE,
-        (PO_SUBMIT, PO_APPROVE),
-        (
-            Fact("po.number", S, "Order number, e.g. PO-000042"),
-            Fact("po.total", N, "Order total (sum of quantity x unit cost)"),
-            Fact("po.currency", S, "ISO currency code of the total"),
-            Fact("po.lines", N, "Number of order lines"),
-            Fact("supplier.code", S, "Supplier code"),
-            Fact("supplier.grade", S, "Supplier grade A-D, '' while ungraded"),
-        ),
-    ),
-    Source(
-        COMPLIANCE,
-        (PRICE_CHANGE,),
-        (
-            Fact("sku.code", S, "SKU code"),
-            Fact("price.old", N, "Price before the change"),
-            Fact("price.new", N, "Price asked for"),
-            Fact("price.change_ratio", N, "(new - old) / old: 0.3 is +30%, -0.3 is -30%"),
-        ),
-    ),
-    Source(
-        COMPLIANCE,
-        (EXPORT_CREATE,),
-        (
-            Fact("export.dataset", S, "supplier_contacts, members or skus"),
-            Fact(
-                "export.classification",
-                S,
-                "Highest classification of the exported fields: public, internal, "
-                "confidential_personal or sensitive_personal",
-            ),
-        ),
-    ),
-    # --- risk: every outbox event, its type as `event` and its payload ---------------------
+# The platform kernel's own events (members, roles, departments, keys) and what every event or
+# compliance action provides; each area declares its own in `domain/<area>/facts.py`.
+KERNEL: tuple[Source, ...] = (
     Source(
         RISK,
         ("every event",),
@@ -163,119 +101,21 @@ SOURCES: tuple[Source, ...] = (
         (
             "api_key.created",
             "api_key.revoked",
-            "approval.decided",
-            "approval.requested",
-            "data_export.queued",
             "department.created",
             "member.added",
             "member.removed",
-            "product.created",
-            "product.stage_changed",
-            "purchase_order.approved",
-            "purchase_order.cancelled",
-            "purchase_order.closed",
-            "purchase_order.received",
-            "purchase_order.submitted",
-            "risk_alert.raised",
             "role.changed",
-            "sku.price_changed",
-            "supplier.created",
         ),
-        _ids("id"),
+        ids("id"),
     ),
-    Source(RISK, ("department.created",), (Fact("slug", S, "Department slug"),)),
     Source(
         RISK,
-        ("department.created", "product.created"),
-        (Fact("name", S, "Name of the department or product"),),
+        ("department.created",),
+        (Fact("slug", S, "Department slug"), Fact("name", S, "Department name")),
     ),
     Source(RISK, ("role.changed",), (*_ROLE, Fact("deleted", B, "true when the role was deleted"))),
     Source(RISK, ("member.added", "member.removed"), _MEMBER),
     Source(RISK, ("api_key.created", "api_key.revoked"), _API_KEY),
-    Source(RISK, ("approval.requested", "approval.decided"), _APPROVAL),
-    Source(
-        RISK,
-        ("product.stage_changed",),
-        (Fact("from", S, "Lifecycle stage before"), Fact("to", S, "Lifecycle stage after")),
-    ),
-    Source(
-        RISK,
-        ("sku.price_changed",),
-        (
-            Fact("code", S, "SKU code"),
-            Fact("old", S, "Price before, as a decimal string"),
-            Fact("new", S, "Price after, as a decimal string"),
-        ),
-    ),
-    Source(
-        RISK,
-        ("risk_alert.raised",),
-        (
-            Fact("rule", S, "Id of the rule that raised it"),
-            Fact("title", S, "Alert title"),
-            Fact("severity", S, "low, medium, high or critical"),
-        ),
-    ),
-    Source(RISK, ("data_export.queued",), (Fact("dataset", S, "Exported dataset"),)),
-    Source(
-        RISK,
-        ("inventory.stock_changed", "inventory.stock_low"),
-        (
-            Fact(
-                "cause",
-                S,
-                "receipt, allocation, ship, release, adjustment, transfer, reorder_policy, "
-                "or check (stock_low)",
-            ),
-        ),
-    ),
-    Source(RISK, ("inventory.stock_changed", "inventory.stock_low"), _STOCK),
-    Source(RISK, ("supplier.created",), (Fact("code", S, "Supplier code"),)),
-    Source(
-        RISK,
-        ("supplier.contact_added", "supplier.evaluated"),
-        (*_ids("supplier.id"), Fact("supplier.code", S, "Supplier code")),
-    ),
-    Source(
-        RISK,
-        ("supplier.contact_added",),
-        (
-            Fact("full_name", S, "Contact name (personal data)"),
-            Fact("title", S, "Contact's job title"),
-            Fact("email", S, "Contact e-mail (personal data)"),
-            Fact("phone", S, "Contact phone (personal data)"),
-        ),
-    ),
-    Source(
-        RISK,
-        ("supplier.evaluated",),
-        (
-            Fact("grade", S, "Grade A-D after the evaluation"),
-            Fact("previous_grade", S, "Grade before it (absent for a first evaluation)"),
-            Fact("score", N, "Weighted score 0-100"),
-        ),
-    ),
-    Source(
-        RISK,
-        (
-            "purchase_order.approved",
-            "purchase_order.cancelled",
-            "purchase_order.closed",
-            "purchase_order.received",
-            "purchase_order.submitted",
-        ),
-        (Fact("number", S, "Purchase order number"),),
-    ),
-    Source(
-        RISK,
-        ("purchase_order.submitted", "purchase_order.approved"),
-        (Fact("total", N, "Order total"),),
-    ),
-    Source(
-        RISK,
-        ("purchase_order.received",),
-        (Fact("status", S, "partially_received or received"),),
-    ),
     Source(
         RISK,
         ("ticket events (customer service, on the way)",),
@@ -290,6 +130,29 @@ SOURCES: tuple[Source, ...] = (
     ),
 )
 
+_installed: tuple[Source, ...] = ()
+
+
+def install(sources: Iterable[Source]) -> None:
+    """Every area's facts (`domain/<area>/facts.py`), handed over by
+    `merchantops.bootstrap.wire` when the process starts."""
+    global _installed
+    _installed = tuple(sources)
+
+
+def compliance_actions() -> tuple[str, ...]:
+    """Every action an area asks compliance about."""
+    return tuple(
+        sorted({by for s in (*KERNEL, *_installed) if s.kind is COMPLIANCE for by in s.by})
+    )
+
+
+def sources() -> tuple[Source, ...]:
+    action = Source(
+        COMPLIANCE, compliance_actions(), (Fact("action", S, "The action asked about"),)
+    )
+    return (action, *KERNEL, *_installed)
+
 
 def catalogue(kind: RuleSetKind) -> list[CatalogueEntry]:
     """The facts rules of `kind` can test, with every action or event providing them.
@@ -298,7 +161,7 @@ def catalogue(kind: RuleSetKind) -> list[CatalogueEntry]:
     supplier's in `supplier.created`, two entries.
     """
     merged: dict[tuple[str, str], CatalogueEntry] = {}
-    for source in SOURCES:
+    for source in sources():
         if source.kind is not kind:
             continue
         for fact in source.facts:
@@ -319,7 +182,7 @@ def provided(kind: RuleSetKind, by: str) -> set[str]:
     common = {"action"} if kind is COMPLIANCE else {"event"}
     names = {
         fact.name
-        for source in SOURCES
+        for source in sources()
         if source.kind is kind and by in source.by
         for fact in source.facts
     }
@@ -404,16 +267,19 @@ def update_docs(text: str) -> str:
 
 
 __all__ = [
-    "COMPLIANCE_ACTIONS",
-    "SOURCES",
+    "KERNEL",
     "CatalogueEntry",
     "Fact",
     "FactType",
     "Source",
     "catalogue",
+    "compliance_actions",
+    "ids",
+    "install",
     "markdown",
     "paths",
     "provided",
+    "sources",
     "unknown_facts",
     "update_docs",
 ]

@@ -59,7 +59,7 @@ async def test_compliance_callers_pass_exactly_the_declared_facts() -> None:
 
     # then
     asked = {fact["action"]: facts.paths(fact) for _, fact in evaluator.asked}
-    assert set(asked) == set(facts.COMPLIANCE_ACTIONS)
+    assert set(asked) == set(facts.compliance_actions())
     for action, paths in asked.items():
         assert paths == facts.provided(RuleSetKind.COMPLIANCE, action), action
 
