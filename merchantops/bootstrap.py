@@ -12,9 +12,9 @@ Each area is a pair of packages of one shape (docs/adding-an-area.md):
 Nothing registers itself when imported. This module reads the pieces by name, in `AREAS`
 order, and the processes take them from here: `db` the model modules, the GraphQL schema the
 root types, the workers the job functions, the event steps and the schedules, `wire()` the
-event types the outbox accepts, the approval handlers governance calls and the facts rule
-validation knows. An area leaves out what it has no use for: a missing module or name is an
-empty contribution.
+event types the outbox accepts, the approval handlers governance calls, the facts rule
+validation knows and the kinds of object its records name. An area leaves out what it has no
+use for: a missing module or name is an empty contribution.
 
 This is the composition root (as cosmicpython's `bootstrap` is): it may import every layer,
 and no layer imports it except the ones that start processes (`db`, the schema, the workers).
@@ -140,6 +140,17 @@ def event_types() -> frozenset[str]:
     return frozenset(types)
 
 
+def id_kinds() -> dict[str, str]:
+    """What each area's stored records call its objects -> GraphQL type (`events.ID_KINDS`)."""
+    kinds: dict[str, str] = {}
+    for area, module in _domain_modules("events"):
+        declared = getattr(module, "ID_KINDS", {})
+        if clash := set(declared) & set(kinds):
+            raise RuntimeError(f"area {area.name} declares id kinds again: {sorted(clash)}")
+        kinds.update(declared)
+    return kinds
+
+
 def jobs(deps: Dependencies) -> dict[str, JobFunction]:
     """Every area's job functions by name (`jobs.jobs(deps)`)."""
     found: dict[str, JobFunction] = {}
@@ -208,9 +219,10 @@ def wire() -> None:
     Idempotent; `db.init_db` calls it, so every process that opens the database has it done."""
     from merchantops.domain.governance import approvals
     from merchantops.rules import facts
-    from merchantops.tenants import outbox
+    from merchantops.tenants import global_ids, outbox
 
     outbox.declare_event_types(event_types())
+    global_ids.install_kinds(id_kinds())
     approvals.install(*approval_handlers())
     facts.install(fact_sources())
 
@@ -226,6 +238,7 @@ __all__ = [
     "event_types",
     "fact_sources",
     "graphql_roots",
+    "id_kinds",
     "jobs",
     "model_modules",
     "schedules",

@@ -27,29 +27,24 @@ def optional_global_id(type_name: str, pk: object | None) -> str | None:
 
 # What a stored record calls a kind of object (an event's prefix, an audit target type, an
 # approval subject type, a key before `_id` or holding a nested object) -> its GraphQL type.
-TYPES: dict[str, str] = {
-    "allocation": "Allocation",
+# The kernel's kinds here; each area declares its own (`events.ID_KINDS`), handed over by
+# `merchantops.bootstrap.wire` (`install_kinds`).
+KERNEL_KINDS: dict[str, str] = {
     "api_key": "ApiKey",
-    "approval": "ApprovalRequest",
-    "approval_request": "ApprovalRequest",
-    "data_export": "DataExport",
     "department": "Department",
-    "export": "DataExport",
-    "lot": "Lot",
     "member": "Membership",
     "membership": "Membership",
-    "product": "Product",
-    "purchase_order": "PurchaseOrder",
-    "risk_alert": "RiskAlert",
     "role": "Role",
     "rule_set": "RuleSetVersion",
-    "sku": "Sku",
-    "supplier": "Supplier",
     "user": "User",
-    "warehouse": "Warehouse",
-    "webhook": "WebhookSubscription",
-    "zone": "Zone",
 }
+TYPES: dict[str, str] = dict(KERNEL_KINDS)
+
+
+def install_kinds(kinds: dict[str, str]) -> None:
+    TYPES.clear()
+    TYPES.update(KERNEL_KINDS)
+    TYPES.update(kinds)
 
 
 def _raw_uuid(value: object) -> str | None:
@@ -126,8 +121,10 @@ def parse_global_id(value: str) -> tuple[str, str]:
 
 
 __all__ = [
+    "KERNEL_KINDS",
     "TYPES",
     "global_id",
+    "install_kinds",
     "optional_global_id",
     "parse_global_id",
     "public_actor",

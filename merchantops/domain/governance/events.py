@@ -7,5 +7,12 @@ EVENTS: tuple[str, ...] = (
     "approval.requested",
     "approval.decided",
 )
+# What its stored records call its objects (event prefixes, audit targets, `<kind>_id` keys) ->
+# the GraphQL type: webhook bodies and audit entries show their ids as global ids.
+ID_KINDS: dict[str, str] = {
+    "approval": "ApprovalRequest",
+    "approval_request": "ApprovalRequest",
+    "risk_alert": "RiskAlert",
+}
 
-__all__ = ["EVENTS"]
+__all__ = ["EVENTS", "ID_KINDS"]

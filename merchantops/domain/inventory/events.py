@@ -6,5 +6,13 @@ EVENTS: tuple[str, ...] = (
     "inventory.stock_changed",
     "inventory.stock_low",
 )
+# What its stored records call its objects (event prefixes, audit targets, `<kind>_id` keys) ->
+# the GraphQL type: webhook bodies and audit entries show their ids as global ids.
+ID_KINDS: dict[str, str] = {
+    "allocation": "Allocation",
+    "lot": "Lot",
+    "warehouse": "Warehouse",
+    "zone": "Zone",
+}
 
-__all__ = ["EVENTS"]
+__all__ = ["EVENTS", "ID_KINDS"]

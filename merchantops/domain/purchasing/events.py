@@ -9,5 +9,10 @@ EVENTS: tuple[str, ...] = (
     "purchase_order.closed",
     "purchase_order.cancelled",
 )
+# What its stored records call its objects (event prefixes, audit targets, `<kind>_id` keys) ->
+# the GraphQL type: webhook bodies and audit entries show their ids as global ids.
+ID_KINDS: dict[str, str] = {
+    "purchase_order": "PurchaseOrder",
+}
 
-__all__ = ["EVENTS"]
+__all__ = ["EVENTS", "ID_KINDS"]
