@@ -69,7 +69,7 @@ def _migrate(settings: Settings) -> None:
 
     from merchantops.db import migrate_db
 
-    asyncio.run(migrate_db(settings.tortoise_db_url))
+    asyncio.run(migrate_db(settings.migration_db_url))
 
 
 @app.command()
@@ -128,9 +128,46 @@ def worker() -> None:
 
 @app.command("migrate")
 def migrate_command() -> None:
-    """Apply every committed database migration."""
+    """Apply every committed database migration (as DATABASE_OWNER_URL's role when set)."""
     _migrate(load_settings())
     typer.echo("Database is up to date.")
+
+
+@app.command("db-grant")
+def db_grant(
+    role: Annotated[str, typer.Argument(help="The application role (DATABASE_URL's user).")],
+    show: Annotated[bool, typer.Option(help="Print the statements instead of running them.")] = (
+        False
+    ),
+) -> None:
+    """Grant the application role what it needs on every table, run as the tables' owner
+    (DATABASE_OWNER_URL, else DATABASE_URL) after migrating (PostgreSQL)."""
+    import asyncio
+
+    import asyncpg
+
+    from merchantops.dbengine import rls
+
+    statements = rls.grant_statements(role)
+    if show:
+        typer.echo(";\n".join(statements) + ";")
+        return
+    settings = load_settings()
+    url = settings.migration_db_url
+    if not url.startswith("postgres://"):
+        typer.echo("merchantops: db-grant is for PostgreSQL (SQLite has no roles).", err=True)
+        raise typer.Exit(2)
+
+    async def grant() -> None:
+        connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        try:
+            for statement in statements:
+                await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(grant())
+    typer.echo(f"Granted {role} rows on every table (row-level security applies).")
 
 
 @app.command()

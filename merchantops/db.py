@@ -8,6 +8,11 @@ from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 
 from merchantops import bootstrap
+from merchantops.dbengine import rls
+from merchantops.log import get_logger
+from merchantops.tenants.context import Crossing, across_tenants
+
+logger = get_logger(__name__)
 
 APP_LABEL = "merchantops"
 MIGRATIONS_MODULE = "merchantops.migrations"
@@ -49,13 +54,35 @@ async def close_db() -> None:
 
 
 async def migrate_db(db_url: str) -> None:
-    """Apply every committed migration; a no-op on an up-to-date database."""
+    """Apply every committed migration; a no-op on an up-to-date database. Run as the owner of
+    the tables (`Settings.migration_db_url`); data migrations see every tenant's rows."""
     from tortoise.migrations.api import migrate
 
     try:
-        await migrate(config=tortoise_config(db_url))
+        with across_tenants(Crossing.MIGRATIONS):
+            await migrate(config=tortoise_config(db_url))
     finally:
         await Tortoise.close_connections()
+
+
+class RowLevelSecurityNotEnforced(RuntimeError):
+    pass
+
+
+async def check_row_level_security(required: bool) -> None:
+    """Log whether DATABASE_URL's role is held to row-level security (PostgreSQL); refuse to
+    go on when it is not and `required`."""
+    found = await rls.status(Tortoise.get_connection("default"))
+    if found is None or found.enforced:
+        return
+    why = "a superuser" if found.superuser else "BYPASSRLS"
+    message = (
+        f"the database role {found.role!r} is {why}: row-level security does not hold it to "
+        "the tenant in context; connect as the application role (README, PostgreSQL roles)"
+    )
+    if required:
+        raise RowLevelSecurityNotEnforced(message)
+    logger.warning("db.row_level_security_not_enforced", role=found.role, reason=why)
 
 
 async def ping_db() -> None:

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
 
     environment: Environment = Environment.DEVELOPMENT
     database_url: str = "sqlite://merchantops.sqlite3"
+    # PostgreSQL: the owner of the tables, for migrations; unset: DATABASE_URL migrates too
+    database_owner_url: str | None = None
+    # PostgreSQL: refuse to start when DATABASE_URL's role skips row-level security
+    # (a superuser or BYPASSRLS); unset: on in production
+    require_row_level_security: bool | None = None
     redis_url: str | None = None
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
 
@@ -102,13 +107,20 @@ class Settings(BaseSettings):
     @property
     def tortoise_db_url(self) -> str:
         """The database URL in the scheme tortoise expects (`postgres://`, `sqlite://`)."""
-        url = self.database_url
-        for alias in ("postgresql://", "postgresql+asyncpg://", "asyncpg://"):
-            if url.startswith(alias):
-                return "postgres://" + url.removeprefix(alias)
-        return url
+        return _tortoise_url(self.database_url)
 
-    @field_validator("redis_url", mode="before")
+    @property
+    def migration_db_url(self) -> str:
+        """Where migrations run: as the owner of the tables when DATABASE_OWNER_URL is set."""
+        return _tortoise_url(self.database_owner_url or self.database_url)
+
+    @property
+    def row_level_security_required(self) -> bool:
+        if self.require_row_level_security is None:
+            return self.is_production
+        return self.require_row_level_security
+
+    @field_validator("redis_url", "database_owner_url", mode="before")
     @classmethod
     def _blank_redis_url_is_none(cls, value: object) -> object:
         # `REDIS_URL=` (set but empty) means "no Redis", as an unset variable does.
@@ -174,6 +186,13 @@ class Settings(BaseSettings):
                 "merchant front ends, e.g. https://console.example.com,https://m.example.com"
             )
         return self
+
+
+def _tortoise_url(url: str) -> str:
+    for alias in ("postgresql://", "postgresql+asyncpg://", "asyncpg://"):
+        if url.startswith(alias):
+            return "postgres://" + url.removeprefix(alias)
+    return url
 
 
 @lru_cache(maxsize=1)

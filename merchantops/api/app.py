@@ -45,7 +45,7 @@ from merchantops.api.graphql.schema import build_schema, mask_unexpected
 from merchantops.api.guards import Liveness, RequestGuard, error_response
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.api.throttle import Buckets, buckets_for
-from merchantops.db import close_db, init_db, ping_db
+from merchantops.db import check_row_level_security, close_db, init_db, ping_db
 from merchantops.dbengine.request import release_request_connection, request_connection
 from merchantops.errors import DomainError
 from merchantops.log import get_logger
@@ -259,6 +259,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await init_db(settings.tortoise_db_url)
+            await check_row_level_security(settings.row_level_security_required)
         started = None if background is not None else await workers.start(settings)
         if started is not None:
             endpoint.graphql.background = started

@@ -1,5 +1,6 @@
-"""tortoise's asyncpg client with transactions safe to cancel and no reset round trip on
-release (see the package docstring)."""
+"""tortoise's asyncpg client with transactions safe to cancel, no reset round trip on
+release (see the package docstring), and every statement run in the scope of the tenant in
+context (`merchantops.dbengine.scope`)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,54 @@ import asyncpg as _asyncpg
 from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
 from tortoise.backends.base.client import (
     ConnectionWrapper,
+    PoolConnectionWrapper,
     TransactionContext,
     TransactionContextPooled,
 )
 from tortoise.connection import get_connections
 
-from merchantops.dbengine import LockedConnection, NotesWrites, finish, run_after_commit, settle
+from merchantops.dbengine import (
+    LockedConnection,
+    NotesWrites,
+    finish,
+    run_after_commit,
+    scope,
+    settle,
+)
+from merchantops.dbengine.scope import ScopedConnection
 
 
 async def _keep_session(connection: _asyncpg.Connection) -> None:
     """asyncpg's pool calls this instead of `Connection.reset()`'s round trip; it has already
-    rolled back any transaction left open (without a round trip when there is none)."""
+    rolled back any transaction left open (without a round trip when there is none), which may
+    have undone a tenant scope given inside it."""
+    scope.forget_if_undone(connection)
+
+
+class _ScopedPoolConnection(PoolConnectionWrapper[Any]):
+    """One statement on a pool connection, in the scope of the code running it."""
+
+    async def __aenter__(self) -> Any:
+        connection = await super().__aenter__()
+        try:
+            await scope.enter(connection)
+        except BaseException:
+            await finish(self.client._pool.release(connection))
+            raise
+        return connection
+
+
+class ScopedLockedConnection(LockedConnection):
+    """One statement of a transaction, in the scope of the code running it."""
+
+    async def __aenter__(self) -> Any:
+        connection = await super().__aenter__()
+        try:
+            await scope.enter(connection)
+        except BaseException:
+            self._lock.release()
+            raise
+        return connection
 
 
 class _TransactionContext(TransactionContextPooled):
@@ -55,12 +93,23 @@ class _TransactionContext(TransactionContextPooled):
 
 class _TransactionWrapper(TransactionWrapper):
     def acquire_connection(self) -> ConnectionWrapper[Any]:
-        return LockedConnection(self._lock, self)
+        return ScopedLockedConnection(self._lock, self)
+
+    async def rollback(self) -> None:
+        try:
+            await super().rollback()
+        finally:
+            scope.forget_if_undone(self._connection)
 
 
 class Client(NotesWrites, AsyncpgDBClient):
+    connection_class = ScopedConnection
+
     async def create_pool(self, **kwargs: Any) -> _asyncpg.Pool:
         return await _asyncpg.create_pool(None, reset=_keep_session, **kwargs)
+
+    def acquire_connection(self) -> Any:
+        return _ScopedPoolConnection(self, self._pool_init_lock)
 
     def _in_transaction(self) -> TransactionContext:
         return _TransactionContext(_TransactionWrapper(self), self._pool_init_lock)

@@ -7,7 +7,8 @@ finds it as tortoise finds a transaction's client. It takes one connection from 
 first statement, runs all the request's statements on it and gives it back when the request
 ends (even when the request is cancelled), or earlier, as soon as GraphQL execution is over
 (`release_request_connection()`): one pool acquire per request instead of one per statement.
-Later, row-level security sets the tenant on that connection once per request.
+Row-level security's tenant scope is set on that connection as a statement needs it
+(`merchantops.dbengine.scope`): once per request, unless the request changes scope.
 
 - Statements of the request's concurrent tasks (resolvers, DataLoader batches) take turns on a
   lock of the client: asyncpg runs one statement at a time on a connection.
@@ -59,7 +60,7 @@ from tortoise.backends.base.client import (
 from tortoise.connection import ConnectionHandler, get_connections
 from tortoise.context import get_current_context
 
-from merchantops.dbengine import finish, run_after_commit, settle
+from merchantops.dbengine import finish, run_after_commit, scope, settle
 from merchantops.dbengine.postgres import Client, _TransactionWrapper
 
 
@@ -144,6 +145,7 @@ class _RequestConnection(ConnectionWrapper[Any]):
             try:
                 if not request.ended:
                     self.connection = await request.connect()
+                    await scope.enter(self.connection)
                     return self.connection
             except BaseException:
                 self._lock.release()

@@ -24,6 +24,7 @@ from merchantops.errors import InvalidInput, NotFound
 from merchantops.prepared import PreparedSelect
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.accounts import validate_name
+from merchantops.tenants.context import Crossing, across_tenants
 from merchantops.tenants.errors import InvalidToken
 from merchantops.tenants.models import ApiKey, Role, Tenant
 from merchantops.tenants.org import require_held
@@ -165,7 +166,8 @@ async def authenticate(credential: str) -> tuple[ApiKey, Tenant, tuple[Permissio
     public_id, secret = match.groups()
     # Public ids are random 100-bit strings: one tenant's key never shares another's id.
     # One query for the key and its tenant, its SQL built once: this runs on every request.
-    found = await _KEY_AND_TENANT.fetch(public_id)
+    with across_tenants(Crossing.SIGN_IN):
+        found = await _KEY_AND_TENANT.fetch(public_id)
     if not found:
         raise refused
     api_key = found[0]
@@ -185,7 +187,8 @@ async def authenticate(credential: str) -> tuple[ApiKey, Tenant, tuple[Permissio
     tenant: Tenant = api_key.tenant
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
         # Written at most once a minute per key: a busy partner must not cost a write a request.
-        await ApiKey.unscoped().filter(id=api_key.id).update(last_used_at=now)
+        with across_tenants(Crossing.SIGN_IN):
+            await ApiKey.unscoped().filter(id=api_key.id).update(last_used_at=now)
         api_key.last_used_at = now
     scopes = tuple(Permission.parse(scope) for scope in api_key.scopes)
     return api_key, tenant, scopes

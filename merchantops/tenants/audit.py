@@ -33,6 +33,8 @@ from tortoise.transactions import in_transaction
 
 from merchantops.dbengine import before_commit
 from merchantops.tenants.context import (
+    Crossing,
+    across_tenants,
     current_actor,
     current_request_id,
     current_tenant_id,
@@ -132,12 +134,13 @@ async def seal(tenant_id: UUID) -> int:
 
 async def seal_all() -> int:
     """Seal every tenant with unchained entries (the periodic sweep; crosses tenants)."""
-    tenant_ids: list[UUID] = await (  # type: ignore[assignment]
-        AuditEntry.unscoped()
-        .filter(seq__isnull=True)
-        .distinct()
-        .values_list("tenant_id", flat=True)
-    )
+    with across_tenants(Crossing.AUDIT_SEALING):
+        tenant_ids: list[UUID] = await (  # type: ignore[assignment]
+            AuditEntry.unscoped()
+            .filter(seq__isnull=True)
+            .distinct()
+            .values_list("tenant_id", flat=True)
+        )
     return sum([await seal(tenant_id) for tenant_id in tenant_ids])
 
 

@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 from merchantops.log import get_logger
 from merchantops.tenants import api_keys
 from merchantops.tenants.accounts import normalize_email
+from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.errors import (
     InvalidCredentials,
     InvalidToken,
@@ -192,7 +193,8 @@ async def _membership(user: User, tenant_slug: str) -> tuple[Tenant, Membership]
     tenant = await Tenant.get_or_none(slug=tenant_slug.strip().lower())
     if tenant is None:
         raise denied
-    membership = await Membership.unscoped().get_or_none(tenant_id=tenant.id, user_id=user.id)
+    with tenant_scope(tenant.id):
+        membership = await Membership.get_or_none(user_id=user.id)
     if membership is None:
         raise denied
     _ensure_active(tenant)

@@ -3,7 +3,8 @@
 Queries through `TenantModel.filter/all/get/...` are filtered by the tenant in context and raise
 `NoTenantInContext` when there is none: a forgotten scope is an error, never every tenant's rows.
 Saving or deleting an instance of another tenant than the one in context raises too. Code that
-must cross tenants (platform administration, tenant purge) says so with `unscoped()`.
+must cross tenants says so with `unscoped()`, inside `across_tenants(Crossing.<reason>)`
+(`tenants/context.py`): on PostgreSQL, row-level security holds the same line in the database.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tortoise.manager import Manager
 from tortoise.models import Model, ModelMeta
 from tortoise.queryset import QuerySet
 
-from merchantops.tenants.context import current_tenant_id
+from merchantops.tenants.context import current_tenant_id, require_crossing
 
 
 class CrossTenantWrite(RuntimeError):
@@ -49,7 +50,8 @@ class TenantModel(Model, metaclass=_TenantModelMeta):
 
     @classmethod
     def unscoped(cls) -> QuerySet[Self]:
-        """Every tenant's rows: for platform administration and tenant purge only."""
+        """Every tenant's rows: only inside `across_tenants(...)`, which names the reason."""
+        require_crossing(cls.__name__)
         return QuerySet(cls)
 
     def _check_tenant(self) -> None:

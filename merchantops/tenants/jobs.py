@@ -31,7 +31,7 @@ from tortoise.expressions import Q
 from merchantops.dbengine.request import own_connection
 from merchantops.errors import InvalidInput, NotFound
 from merchantops.log import get_logger
-from merchantops.tenants.context import actor_scope, tenant_scope
+from merchantops.tenants.context import Crossing, across_tenants, actor_scope, tenant_scope
 from merchantops.tenants.models import JobRecord, JobStatus
 
 logger = get_logger(__name__)
@@ -162,12 +162,13 @@ async def hand_over(queue: JobQueue, policy: RetryPolicy, record: JobRecord) -> 
 async def overdue(limit: int) -> list[JobRecord]:
     """Unfinished jobs of every tenant whose lease ran out: the queue may have lost them."""
     expired = Q(lease_until__isnull=True) | Q(lease_until__lt=datetime.now(UTC))
-    return list(
-        await JobRecord.unscoped()
-        .filter(expired, status__in=UNFINISHED)
-        .order_by("created_at")
-        .limit(limit)
-    )
+    with across_tenants(Crossing.JOB_LEDGER):
+        return list(
+            await JobRecord.unscoped()
+            .filter(expired, status__in=UNFINISHED)
+            .order_by("created_at")
+            .limit(limit)
+        )
 
 
 async def sweep(queue: JobQueue, policy: RetryPolicy, *, batch: int = 100) -> int:
@@ -207,11 +208,12 @@ async def _hand_over_or_leave_due(queue: JobQueue, record: JobRecord) -> None:
 
 async def _lease(record: JobRecord, until: datetime | None) -> None:
     # Only the state this hand-over saw: a try that started meanwhile holds its own lease.
-    await (
-        JobRecord.unscoped()
-        .filter(id=record.id, status=record.status, attempts=record.attempts)
-        .update(lease_until=until)
-    )
+    with across_tenants(Crossing.JOB_LEDGER):
+        await (
+            JobRecord.unscoped()
+            .filter(id=record.id, status=record.status, attempts=record.attempts)
+            .update(lease_until=until)
+        )
 
 
 async def execute(

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from merchantops.tenants.audit import canonical_json
-from merchantops.tenants.context import current_tenant_id
+from merchantops.tenants.context import Crossing, across_tenants, current_tenant_id
 from merchantops.tenants.models import OutboxEvent
 
 _event_types: frozenset[str] = frozenset()
@@ -48,24 +48,27 @@ async def emit(event_type: str, payload: Mapping[str, Any]) -> OutboxEvent:
 
 async def pending(limit: int) -> list[OutboxEvent]:
     """The oldest undispatched events of every tenant: the relay's work list."""
-    return list(
-        await OutboxEvent.unscoped()
-        .filter(dispatched_at__isnull=True)
-        .order_by("created_at")
-        .limit(limit)
-    )
+    with across_tenants(Crossing.OUTBOX_RELAY):
+        return list(
+            await OutboxEvent.unscoped()
+            .filter(dispatched_at__isnull=True)
+            .order_by("created_at")
+            .limit(limit)
+        )
 
 
 async def mark_dispatched(event: OutboxEvent) -> None:
-    await OutboxEvent.unscoped().filter(id=event.id).update(dispatched_at=datetime.now(UTC))
+    with across_tenants(Crossing.OUTBOX_RELAY):
+        await OutboxEvent.unscoped().filter(id=event.id).update(dispatched_at=datetime.now(UTC))
 
 
 async def mark_failed(event: OutboxEvent, error: str) -> None:
-    await (
-        OutboxEvent.unscoped()
-        .filter(id=event.id)
-        .update(relay_attempts=event.relay_attempts + 1, last_error=error[:2000])
-    )
+    with across_tenants(Crossing.OUTBOX_RELAY):
+        await (
+            OutboxEvent.unscoped()
+            .filter(id=event.id)
+            .update(relay_attempts=event.relay_attempts + 1, last_error=error[:2000])
+        )
 
 
 __all__ = [

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from merchantops.tenants import api_keys
+from merchantops.tenants.context import Crossing, across_tenants
 from merchantops.tenants.models import ApiKey
 from merchantops.tenants.secrets import token_digest
 from tests.conftest import GraphQLClient
@@ -55,7 +56,8 @@ async def test_key_is_shown_once_and_stored_only_as_a_hash(gql: GraphQLClient) -
     match = api_keys.KEY_PATTERN.match(key)
     assert match is not None
     secret = match.group(2)
-    stored = await ApiKey.unscoped().get()
+    with across_tenants(Crossing.SIGN_IN):
+        stored = await ApiKey.unscoped().get()
     assert secret not in (stored.secret_hash, stored.public_id)
     assert stored.secret_hash == token_digest(secret)
 
@@ -140,11 +142,12 @@ async def test_revoked_and_expired_keys_stop_working(gql: GraphQLClient) -> None
         token=token,
         tenant="acme",
     )
-    await (
-        ApiKey.unscoped()
-        .filter(public_id=expiring["apiKey"]["prefix"][4:])
-        .update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
-    )
+    with across_tenants(Crossing.SIGN_IN):
+        await (
+            ApiKey.unscoped()
+            .filter(public_id=expiring["apiKey"]["prefix"][4:])
+            .update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
 
     for key in (revoked["key"], expiring["key"]):
         response = await gql.post(DEPARTMENTS, token=key)
@@ -170,7 +173,8 @@ async def test_rotation_keeps_the_old_key_working_for_the_grace_period_only(
     )["data"]["rotateApiKey"]
     old_in_grace = await gql.post(DEPARTMENTS, token=created["key"])
     new = await gql.post(DEPARTMENTS, token=rotated["key"])
-    await ApiKey.unscoped().update(previous_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+    with across_tenants(Crossing.SIGN_IN):
+        await ApiKey.unscoped().update(previous_expires_at=datetime.now(UTC) - timedelta(seconds=1))
     old_after_grace = await gql.post(DEPARTMENTS, token=created["key"])
     too_long = (
         await gql.execute(
@@ -193,7 +197,8 @@ async def test_use_records_the_last_used_time(gql: GraphQLClient) -> None:
 
     await gql.post(DEPARTMENTS, token=created["key"])
 
-    stored = await ApiKey.unscoped().get()
+    with across_tenants(Crossing.SIGN_IN):
+        stored = await ApiKey.unscoped().get()
     assert stored.last_used_at is not None
 
 
@@ -219,4 +224,5 @@ async def test_creator_cannot_hand_out_scopes_beyond_their_rights(gql: GraphQLCl
     }
     assert escalation["key"] is None
     assert escalation["errors"][0]["code"] == "FORBIDDEN"
-    assert await ApiKey.unscoped().count() == 1
+    with across_tenants(Crossing.SIGN_IN):
+        assert await ApiKey.unscoped().count() == 1

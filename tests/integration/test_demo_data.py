@@ -15,7 +15,7 @@ from merchantops.domain.inventory.models import Allocation, AllocationStatus, Lo
 from merchantops.domain.purchasing.models import PoStatus, PurchaseOrder
 from merchantops.domain.seeding import BUYER, CLERK, DEMO_STAFF, FINANCE
 from merchantops.domain.suppliers.models import Grade, Supplier
-from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import Tenant
 from tests.conftest import GraphQLClient
 
@@ -27,7 +27,8 @@ async def _row_counts() -> dict[str, int]:
     counts = {}
     for model in Tortoise.apps["merchantops"].values():
         table = model._meta.db_table
-        _, rows = await connection.execute_query(f'SELECT COUNT(*) AS n FROM "{table}"')
+        with across_tenants(Crossing.TENANT_LIFECYCLE):  # every tenant's rows
+            _, rows = await connection.execute_query(f'SELECT COUNT(*) AS n FROM "{table}"')
         counts[table] = int(rows[0]["n"])
     return counts
 

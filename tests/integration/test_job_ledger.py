@@ -15,7 +15,7 @@ from merchantops.domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from merchantops.domain.webhooks.service import DELIVER_JOB
 from merchantops.settings import Settings
 from merchantops.tenants import jobs, org
-from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.jobs import JobContext, RetryPolicy
 from merchantops.tenants.models import JobRecord, JobStatus
 from merchantops.workers.embedding import in_process
@@ -55,7 +55,8 @@ async def _department_created(shop: Shop) -> None:
 
 
 async def _leases_run_out() -> None:
-    await JobRecord.unscoped().update(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+    with across_tenants(Crossing.JOB_LEDGER):
+        await JobRecord.unscoped().update(lease_until=datetime.now(UTC) - timedelta(seconds=1))
 
 
 async def _jobs(shop: Shop) -> dict[str, JobRecord]:
@@ -161,7 +162,8 @@ async def test_job_whose_tries_all_died_unreported_turns_dead_without_running_ag
     policy = RetryPolicy(max_tries=3)
     queue = InProcessQueue({**build_registry(settings), "fatal": fatal}, policy)
     record = await jobs.prepare("fatal", "fatal:1", shop.tenant.id, {})
-    await JobRecord.unscoped().filter(id=record.id).update(status=JobStatus.RUNNING, attempts=3)
+    with across_tenants(Crossing.JOB_LEDGER):
+        await JobRecord.unscoped().filter(id=record.id).update(status=JobStatus.RUNNING, attempts=3)
 
     # when
     await _leases_run_out()

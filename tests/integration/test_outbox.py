@@ -10,7 +10,7 @@ import pytest
 
 from merchantops.domain.webhooks import service
 from merchantops.tenants import org, outbox
-from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import Department, OutboxEvent
 from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.relay import relay_outbox
@@ -42,7 +42,8 @@ async def _create_department(shop: Shop, slug: str = "b2b") -> None:
 
 
 async def _pending() -> list[OutboxEvent]:
-    return list(await OutboxEvent.unscoped().filter(dispatched_at__isnull=True))
+    with across_tenants(Crossing.OUTBOX_RELAY):
+        return list(await OutboxEvent.unscoped().filter(dispatched_at__isnull=True))
 
 
 async def test_event_is_written_with_its_change(db: str) -> None:

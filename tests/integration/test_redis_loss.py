@@ -22,7 +22,7 @@ from tortoise.expressions import Q
 from merchantops.domain.webhooks import service
 from merchantops.domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from merchantops.tenants import org
-from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import JobRecord, JobStatus, OutboxEvent
 from tests.conftest import TEST_SECRET
 from tests.factories import Shop, make_shop, principal
@@ -141,10 +141,11 @@ async def test_redis_killed_while_events_flow_every_webhook_arrives_exactly_once
             await _until(worker_noticed, 15, "the worker noticed Redis is gone")
             redis_server.start()
             await _emit(shop, EVENTS_BEFORE + EVENTS_DURING, EVENTS_AFTER)
-            events = {
-                str(event.id)
-                for event in await OutboxEvent.unscoped().filter(type="department.created")
-            }
+            with across_tenants(Crossing.OUTBOX_RELAY):
+                events = {
+                    str(event.id)
+                    for event in await OutboxEvent.unscoped().filter(type="department.created")
+                }
 
             async def all_accepted() -> bool:
                 return set(hook.accepted) == events or worker.poll() is not None

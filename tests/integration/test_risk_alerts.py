@@ -12,7 +12,7 @@ from merchantops.errors import InvalidInput
 from merchantops.rules import templates
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import outbox
-from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import OutboxEvent
 from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.registry import shared_engine
@@ -58,14 +58,16 @@ async def test_matching_events_raise_one_alert_per_key_and_count_occurrences(
     alerts = await _alerts(shop)
     by_key = {a.dedup_key: a.occurrences for a in alerts}
     assert by_key == {"stock-below-safety:SKU-1": 2, "stock-below-safety:SKU-2": 1}
-    raised = await OutboxEvent.unscoped().filter(type="risk_alert.raised").count()
+    with across_tenants(Crossing.OUTBOX_RELAY):
+        raised = await OutboxEvent.unscoped().filter(type="risk_alert.raised").count()
     assert raised == 2
 
 
 async def test_reprocessing_an_event_raises_nothing_twice() -> None:
     shop = await _shop_with_templates()
     await _stock_event(shop, "SKU-1", 3)
-    [event] = await OutboxEvent.unscoped().filter(type="department.created")
+    with across_tenants(Crossing.OUTBOX_RELAY):
+        [event] = await OutboxEvent.unscoped().filter(type="department.created")
     evaluator = RuleEvaluator(shared_engine())
 
     with tenant_scope(shop.tenant.id):

@@ -693,6 +693,7 @@ async def world(gql: GraphQLClient) -> dict[str, Any]:
             await principal(acme), "matrix", "owner", ["*:*"], expires_at=None
         )
     return {
+        "acme": acme,
         "globex": globex,
         "ids": b_ids,
         "markers": b_markers,

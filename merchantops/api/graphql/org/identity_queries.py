@@ -11,6 +11,7 @@ from merchantops.api.graphql.core.permissions import (
     requires,
 )
 from merchantops.api.graphql.org.types import MembershipNode, TenantNode, UserNode
+from merchantops.tenants.context import Crossing, across_tenants
 from merchantops.tenants.models import Membership, Tenant
 
 
@@ -21,7 +22,8 @@ class Viewer:
     @strawberry.field(description="The tenants this user belongs to, with the role in each.")
     async def memberships(self) -> list[MembershipNode]:
         # A user's own memberships span tenants by nature; only the user's rows are read.
-        rows = await Membership.unscoped().filter(user_id=self.user.id).order_by("created_at")
+        with across_tenants(Crossing.OWN_MEMBERSHIPS):
+            rows = await Membership.unscoped().filter(user_id=self.user.id).order_by("created_at")
         return [MembershipNode.from_model(row) for row in rows]
 
 
