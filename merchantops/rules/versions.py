@@ -165,7 +165,7 @@ async def rollback(kind: RuleSetKind) -> RuleSetVersion:
         )
         if last_ended is None:
             raise InvalidInput(f"No earlier {kind.value} rule set to roll back to.", field="kind")
-        return await _put_in_force(await get_version(last_ended.version_id), ActivationVia.ROLLBACK)  # type: ignore[arg-type]
+        return await _put_in_force(await get_version(last_ended.version_id), ActivationVia.ROLLBACK)
 
 
 async def _lock_tenant() -> None:
