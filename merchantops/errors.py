@@ -23,6 +23,12 @@ class DomainError(Exception):
         if field is not None:
             self.field = field
 
+    def details(self) -> list[tuple[str | None, str]]:
+        """The refusal as (input field, message) pairs, each one entry of the payload's
+        `errors`: this one, unless the error lists several problems at once (an invalid
+        rule-set document, each problem at its own path)."""
+        return [(self.field, self.message)]
+
 
 class AlreadyExists(DomainError):
     code = "ALREADY_EXISTS"

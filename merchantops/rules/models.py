@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from uuid import UUID
 
 from tortoise import fields
 
@@ -45,7 +46,7 @@ class RuleSetActivation(TenantModel):
     version: fields.ForeignKeyRelation[RuleSetVersion] = fields.ForeignKeyField(
         "merchantops.RuleSetVersion", related_name="activations", on_delete=fields.CASCADE
     )
-    version_id: object
+    version_id: UUID
     activated_at = fields.DatetimeField()
     deactivated_at = fields.DatetimeField(null=True)
     activated_by = fields.CharField(max_length=100)

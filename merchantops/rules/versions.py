@@ -50,6 +50,10 @@ class InvalidDocument(DomainError):
         super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
         self.problems = problems
 
+    def details(self) -> list[tuple[str | None, str]]:
+        """Each problem on its own, at its path inside the `document` input field."""
+        return [(f"document.{path}", message) for path, message in self.problems]
+
 
 def check(data: Any) -> RuleSetDocument | MaskingDocument:
     """Parse, fact-check and compile-check a document; `InvalidDocument` lists every problem.
@@ -84,6 +88,15 @@ def check(data: Any) -> RuleSetDocument | MaskingDocument:
     if problems:
         raise InvalidDocument(in_document_order(problems))
     return parse(data)
+
+
+def problems(data: Any) -> list[tuple[str, str]]:
+    """Every problem `check` finds in a document, each with its path; empty when it is valid."""
+    try:
+        check(data)
+    except InvalidDocument as invalid:
+        return invalid.problems
+    return []
 
 
 async def create_draft(data: Any) -> RuleSetVersion:
@@ -165,7 +178,7 @@ async def rollback(kind: RuleSetKind) -> RuleSetVersion:
         )
         if last_ended is None:
             raise InvalidInput(f"No earlier {kind.value} rule set to roll back to.", field="kind")
-        return await _put_in_force(await get_version(last_ended.version_id), ActivationVia.ROLLBACK)  # type: ignore[arg-type]
+        return await _put_in_force(await get_version(last_ended.version_id), ActivationVia.ROLLBACK)
 
 
 async def _lock_tenant() -> None:
@@ -216,5 +229,6 @@ __all__ = [
     "create_draft",
     "dry_run",
     "get_version",
+    "problems",
     "rollback",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from merchantops.domain.governance import compliance
+from merchantops.domain.governance.errors import ComplianceDenied
 from merchantops.domain.governance.models import RiskAlert
 from merchantops.rules import templates, versions
 from merchantops.rules.document import Outcome
@@ -40,7 +41,7 @@ async def test_deny_wins_and_names_the_rule(evaluator: RuleEvaluator) -> None:
     shop = await make_shop("acme")
     with tenant_scope(shop.tenant.id):
         await templates.install()
-        with pytest.raises(compliance.ComplianceDenied) as refused:
+        with pytest.raises(ComplianceDenied) as refused:
             await compliance.check(
                 evaluator,
                 "purchase_order.submit",

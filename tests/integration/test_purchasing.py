@@ -8,7 +8,7 @@ import pytest
 
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
-from merchantops.domain.governance.compliance import ComplianceDenied
+from merchantops.domain.governance.errors import ComplianceDenied, SelfApproval
 from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
 from merchantops.domain.inventory import warehouses
 from merchantops.domain.inventory.models import Lot, StockLevel, StockMovement
@@ -154,7 +154,7 @@ async def test_nobody_approves_their_own_request(evaluator: RuleEvaluator) -> No
         order = await _order(catalog, 6000)
         waiting = await po.submit(evaluator, BUYER, order.id)
         assert waiting.approval is not None
-        with pytest.raises(approvals.SelfApproval):
+        with pytest.raises(SelfApproval):
             await approvals.decide(evaluator, FINANCE, waiting.approval.id, approve=True)
 
 

@@ -28,8 +28,9 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from merchantops.domain.governance import compliance
+from merchantops.domain.governance.errors import NotPending, SelfApproval
 from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
-from merchantops.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from merchantops.errors import InvalidInput, NotFound, PermissionDenied
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.context import current_actor
@@ -44,14 +45,6 @@ class Actor:
 
     def holds(self, role: str) -> bool:
         return role in self.roles or OWNER in self.roles
-
-
-class SelfApproval(DomainError):
-    code = "SELF_APPROVAL"
-
-
-class NotPending(DomainError):
-    code = "NOT_PENDING"
 
 
 Handler = Callable[[ApprovalRequest, RuleEvaluator, "Actor"], Awaitable[None]]
@@ -168,8 +161,6 @@ def _event(request: ApprovalRequest) -> dict[str, Any]:
 
 __all__ = [
     "Actor",
-    "NotPending",
-    "SelfApproval",
     "cancel_pending",
     "decide",
     "governed",

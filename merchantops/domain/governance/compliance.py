@@ -14,20 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from merchantops.domain.governance.errors import ComplianceDenied
 from merchantops.domain.governance.risk import open_or_bump
-from merchantops.errors import DomainError
 from merchantops.rules.document import ComplianceThen, Outcome, RuleSetKind
 from merchantops.rules.evaluation import Decision, RuleEvaluator
 
 STRICTNESS = [Outcome.DENY, Outcome.REQUIRE_APPROVAL, Outcome.FLAG, Outcome.ALLOW]
-
-
-class ComplianceDenied(DomainError):
-    code = "COMPLIANCE_DENIED"
-
-    def __init__(self, rule: str, reason: str) -> None:
-        super().__init__(f"Refused by compliance rule '{rule}': {reason or 'no reason given'}.")
-        self.rule = rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,4 +66,4 @@ async def _flag(rule: str, then: ComplianceThen, action: str, fact: dict[str, An
     await open_or_bump(rule, title, then.severity.value, f"compliance:{rule}:{action}", fact)
 
 
-__all__ = ["ComplianceDecision", "ComplianceDenied", "check"]
+__all__ = ["ComplianceDecision", "check"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from uuid import UUID
 
 from tortoise import fields
 
@@ -36,7 +37,7 @@ class WebhookDelivery(TenantModel):
     subscription: fields.ForeignKeyRelation[WebhookSubscription] = fields.ForeignKeyField(
         "merchantops.WebhookSubscription", related_name="deliveries", on_delete=fields.CASCADE
     )
-    subscription_id: object
+    subscription_id: UUID
     event_id = fields.UUIDField()
     event_type = fields.CharField(max_length=100)
     payload: dict[str, object] = fields.JSONField(default=dict)
@@ -56,7 +57,7 @@ class WebhookAttempt(TenantModel):
     delivery: fields.ForeignKeyRelation[WebhookDelivery] = fields.ForeignKeyField(
         "merchantops.WebhookDelivery", related_name="attempt_log", on_delete=fields.CASCADE
     )
-    delivery_id: object
+    delivery_id: UUID
     number = fields.IntField()
     status_code = fields.IntField(null=True)
     error = fields.TextField(null=True)

@@ -22,6 +22,7 @@ from uuid import UUID
 import httpx
 from tortoise.transactions import in_transaction
 
+from merchantops.domain.webhooks.errors import DeliveryFailed
 from merchantops.domain.webhooks.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -48,10 +49,6 @@ MAX_SUBSCRIPTIONS_PER_TENANT = 50
 class WebhookConfig:
     timeout_seconds: float = 10.0
     allow_private_targets: bool = False
-
-
-class DeliveryFailed(Exception):
-    """A delivery attempt that is worth retrying (5xx, timeout, connection error)."""
 
 
 async def check_target(url: str, *, allow_private: bool) -> None:
@@ -237,7 +234,6 @@ async def _finish(delivery: WebhookDelivery, status: DeliveryStatus) -> None:
 __all__ = [
     "DELIVER_JOB",
     "WEBHOOK_ROLE",
-    "DeliveryFailed",
     "WebhookConfig",
     "check_target",
     "deliver_job",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from merchantops.api.graphql.approvals.schema import ApprovalMutation as Mutation
-from merchantops.api.graphql.approvals.schema import ApprovalQuery as Query
+from merchantops.api.graphql.approvals.mutations import ApprovalMutation as Mutation
+from merchantops.api.graphql.approvals.queries import ApprovalQuery as Query
 
 __all__ = ["Mutation", "Query"]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
-from merchantops.api.graphql.audit.types import AuditChainReport, AuditEntryNode, AuditLogFilter
+from merchantops.api.graphql.audit.filters import AuditLogFilter
+from merchantops.api.graphql.audit.types import AuditChainReport, AuditEntryNode
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires

@@ -55,16 +55,6 @@ class AuditEntryNode(relay.Node):
         )
 
 
-@strawberry.input
-class AuditLogFilter:
-    action: str | None = None
-    actor: str | None = None
-    target_type: str | None = None
-    target_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
 @strawberry.type
 class AuditChainReport:
     ok: bool
@@ -84,4 +74,4 @@ class AuditChainReport:
         )
 
 
-__all__ = ["AuditChainReport", "AuditEntryNode", "AuditLogFilter"]
+__all__ = ["AuditChainReport", "AuditEntryNode"]

@@ -61,7 +61,10 @@ class DeletePayload:
 
 
 def user_errors(error: DomainError) -> list[UserError]:
-    return [UserError(field=error.field, code=error.code, message=error.message)]
+    return [
+        UserError(field=field, code=error.code, message=message)
+        for field, message in error.details()
+    ]
 
 
 def value_refused_by_database(error: BaseException | None) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from merchantops.api.graphql.exports.schema import DataExportMutation as Mutation
-from merchantops.api.graphql.exports.schema import DataExportQuery as Query
+from merchantops.api.graphql.exports.mutations import DataExportMutation as Mutation
+from merchantops.api.graphql.exports.queries import DataExportQuery as Query
 
 __all__ = ["Mutation", "Query"]

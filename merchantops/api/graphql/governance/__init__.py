@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from merchantops.api.graphql.governance.schema import GovernanceMutation as Mutation
-from merchantops.api.graphql.governance.schema import GovernanceQuery as Query
+from merchantops.api.graphql.governance.mutations import GovernanceMutation as Mutation
+from merchantops.api.graphql.governance.queries import GovernanceQuery as Query
 
 __all__ = ["Mutation", "Query"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from merchantops.api.graphql.jobs.schema import JobMutation as Mutation
-from merchantops.api.graphql.jobs.schema import JobQuery as Query
+from merchantops.api.graphql.jobs.mutations import JobMutation as Mutation
+from merchantops.api.graphql.jobs.queries import JobQuery as Query
 
 __all__ = ["Mutation", "Query"]

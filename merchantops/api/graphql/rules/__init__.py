@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from merchantops.api.graphql.rules.schema import RuleSetMutation as Mutation
-from merchantops.api.graphql.rules.schema import RuleSetQuery as Query
+from merchantops.api.graphql.rules.mutations import RuleSetMutation as Mutation
+from merchantops.api.graphql.rules.queries import RuleSetQuery as Query
 
 __all__ = ["Mutation", "Query"]
