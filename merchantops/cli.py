@@ -133,6 +133,39 @@ def migrate_command() -> None:
     typer.echo("Database is up to date.")
 
 
+@app.command("citus-plan")
+def citus_plan() -> None:
+    """Print the Citus statements distributing this database's schema by tenant (read from its
+    catalogue, so they follow every migration; docs/scaling.md), or what stands in the way."""
+    import asyncio
+
+    from merchantops.dbengine import citus
+
+    settings = load_settings()
+    if not settings.migration_db_url.startswith("postgres://"):
+        typer.echo("merchantops: citus-plan reads a PostgreSQL database.", err=True)
+        raise typer.Exit(2)
+
+    async def read() -> citus.Schema:
+        from tortoise import Tortoise
+
+        from merchantops.db import close_db, init_db
+
+        await init_db(settings.migration_db_url)
+        try:
+            return await citus.read_schema(Tortoise.get_connection("default"))
+        finally:
+            await close_db()
+
+    schema = asyncio.run(read())
+    if found := citus.problems(schema):
+        typer.echo("merchantops: the schema is not ready for Citus:", err=True)
+        for problem in found:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo("\n".join(citus.distribution_statements(schema)))
+
+
 @app.command("db-grant")
 def db_grant(
     role: Annotated[str, typer.Argument(help="The application role (DATABASE_URL's user).")],

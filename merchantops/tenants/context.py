@@ -7,7 +7,8 @@ PostgreSQL the database enforces it too (row-level security, `merchantops.dbengi
 Code that must read or write rows of every tenant says why with `across_tenants(Crossing.X)`:
 the managers' `unscoped()` refuses to run outside it, and PostgreSQL's policies admit every
 tenant's rows only to statements run inside it. `Crossing` lists every reason there is, so a
-new one is a reviewed change; each crossing is logged (debug) and counted by reason.
+new one is a reviewed change. Every crossing is counted by reason (`crossings`); the rare ones
+an operator or admin starts (migrations, a tenant's export or purge) are also logged.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Crossing(StrEnum):
     """A platform admin's export or purge of one tenant's data."""
 
 
+LOGGED = frozenset({Crossing.MIGRATIONS, Crossing.TENANT_LIFECYCLE})
 _crossing: ContextVar[Crossing | None] = ContextVar("merchantops_crossing", default=None)
 crossings: dict[Crossing, int] = dict.fromkeys(Crossing, 0)
 """How many times this process crossed tenants, by reason."""
@@ -59,7 +61,8 @@ class NotAcrossTenants(RuntimeError):
 def across_tenants(reason: Crossing) -> Iterator[None]:
     """Run the block with every tenant's rows visible: the one way to cross tenants."""
     crossings[reason] += 1
-    logger.debug("tenancy.across_tenants", reason=reason.value)
+    if reason in LOGGED:
+        logger.info("tenancy.across_tenants", reason=reason.value)
     token = _crossing.set(reason)
     try:
         yield

@@ -14,6 +14,10 @@ each as one uvicorn worker without access logs:
 - the floor: `tests/bench/read_path_floor.py`, bare starlette + asyncpg running the same SELECT
   and returning the same JSON (masked values included).
 
+Ours runs twice: connected as the application role (`merchantops_app`, held to row-level
+security, as in production) and as the superuser that owns the tables (policies skipped), so
+the ratio of the two is what row-level security costs the read path.
+
 The load generator (asyncio, HTTP/1.1 keep-alive, `--concurrency` connections) posts the same
 query for `--seconds` after a warm-up and prints requests per second, p50 and p99 latency, and
 the ratio of the floor's throughput to ours. It also counts the SQL statements one request runs
@@ -36,7 +40,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +63,27 @@ async def _admin(statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+APP_ROLE = "merchantops_app"
+
+
+async def application_role(db_url: str) -> str:
+    """The application role on the bench database (as tests/conftest.py makes it); its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from merchantops.dbengine import rls
+
+    connection = await asyncpg.connect(db_url.replace("postgres://", "postgresql://"))
+    try:
+        with suppress(asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
+            await connection.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+        for statement in rls.grant_statements(APP_ROLE):
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+    parts = urlsplit(db_url)
+    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{parts.netloc.rsplit('@', 1)[-1]}"))
 
 
 async def seed(db_url: str, products: int) -> tuple[str, str]:
@@ -253,13 +278,16 @@ async def _asgi_post(app: Any, body: bytes, headers: list[tuple[bytes, bytes]]) 
     return status
 
 
-async def cpu_per_request(db_url: str, key: str, tenant_id: str, requests: int) -> None:
+async def cpu_per_request(
+    db_url: str, app_url: str, key: str, tenant_id: str, requests: int
+) -> None:
     """Where the time goes: CPU per request in this process, sequentially, best of 3 rounds.
 
     - ours: the whole request;
     - ours without the page: the same, with `products` answered from a page loaded once (no
       SQL, no models): auth, HTTP view, checks, context, compiled execution, JSON;
-    - floor: the floor app.
+    - floor: the floor app;
+    - ours under row-level security: the whole request as the application role.
     """
     import asyncpg
 
@@ -315,10 +343,16 @@ async def cpu_per_request(db_url: str, key: str, tenant_id: str, requests: int) 
         queries.paginate = paginate
         await floor.pool.close()
         await close_db()
+    await init_db(app_url)
+    try:
+        held = await cpu_ms(create_app(settings, manage_db=False))
+    finally:
+        await close_db()
     print(f"CPU per request in-process (best of 3 x {requests}, no sockets):")
     print(f"  ours                          {ours:6.2f} ms   {ours / bare:4.1f}x the floor")
     print(f"  ours, page served from memory {without_page:6.2f} ms   {without_page / bare:4.1f}x")
     print(f"  floor                         {bare:6.2f} ms")
+    print(f"  ours, row-level security on   {held:6.2f} ms   {held / ours:4.2f}x ours with it off")
 
 
 def main() -> None:
@@ -337,13 +371,15 @@ def main() -> None:
     db_url = f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
     try:
         tenant_id, key = asyncio.run(seed(db_url, args.products))
-        count = asyncio.run(statements_per_request(db_url, key))
+        app_url = asyncio.run(application_role(db_url))
+        count = asyncio.run(statements_per_request(app_url, key))
         print(f"SQL statements per request (ours, warm caches): {count}\n")
-        asyncio.run(cpu_per_request(db_url, key, tenant_id, args.cpu_requests))
+        asyncio.run(cpu_per_request(db_url, app_url, key, tenant_id, args.cpu_requests))
         print()
         ours_env = {
             "ENVIRONMENT": "production",
             "DATABASE_URL": db_url,
+            "REQUIRE_ROW_LEVEL_SECURITY": "false",  # the superuser: the policies' "off"
             "SECRET_KEY": SECRET,
             "REDIS_URL": "",
             "THROTTLE_CAPACITY": "100000000",
@@ -353,9 +389,12 @@ def main() -> None:
             "FLOOR_DATABASE_URL": db_url.replace("postgres://", "postgresql://"),
             "FLOOR_TENANT_ID": tenant_id,
         }
+        held_env = {**ours_env, "DATABASE_URL": app_url}
         results = {}
         for label, target, env, factory, headers in (
             ("ours", "merchantops.api.app:create_app", ours_env, True,
+             {"Authorization": f"Bearer {key}"}),
+            ("ours+rls", "merchantops.api.app:create_app", held_env, True,
              {"Authorization": f"Bearer {key}"}),
             ("floor", "tests.bench.read_path_floor:app", floor_env, False, {}),
         ):  # fmt: skip
@@ -372,10 +411,14 @@ def main() -> None:
                 )
             results[label] = rps
             print(
-                f"{label:5}: {rps:8.1f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   "
+                f"{label:8}: {rps:8.1f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   "
                 f"statuses {statuses}"
             )
         print(f"\nfloor / ours throughput: {results['floor'] / results['ours']:.2f}x (target 2.5x)")
+        print(
+            "row-level security on / off throughput: "
+            f"{results['ours+rls'] / results['ours']:.2f}x (1.00 is free)"
+        )
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

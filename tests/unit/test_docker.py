@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -65,12 +66,28 @@ def test_dockerfile_healthcheck_probes_the_port_setting() -> None:
 def test_compose_migrates_once_before_api_and_worker_start(compose: dict[str, Any]) -> None:
     services = compose["services"]
 
-    assert "migrate" in services["migrate"]["command"]
+    assert "merchantops migrate" in " ".join(services["migrate"]["command"])
     assert services["migrate"].get("restart") == "no"
     for name in ("api", "worker"):
         condition = services[name]["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully", name
     assert "--no-migrate" in services["api"]["command"]
+
+
+def test_compose_migrates_as_the_owner_and_serves_as_a_role_held_to_row_level_security(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    environment = services["api"]["environment"]
+    app_user = urlsplit(environment["DATABASE_URL"]).username
+    owner_user = urlsplit(environment["DATABASE_OWNER_URL"]).username
+    init = (DOCKER / "postgres-init" / "01-application-role.sql").read_text()
+
+    assert app_user != owner_user == services["postgres"]["environment"]["POSTGRES_USER"]
+    assert f"CREATE ROLE {app_user} LOGIN" in init
+    assert "NOSUPERUSER NOBYPASSRLS" in init
+    assert f"db-grant {app_user}" in " ".join(services["migrate"]["command"])
+    assert "./postgres-init:/docker-entrypoint-initdb.d:ro" in services["postgres"]["volumes"]
 
 
 def test_compose_app_services_run_the_image_in_production(compose: dict[str, Any]) -> None:
