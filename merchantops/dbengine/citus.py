@@ -181,7 +181,14 @@ def _foreign_key_order(tables: tuple[str, ...], schema: Schema) -> list[str]:
     for c in schema.constraints:
         if c.kind == "f" and c.table in chosen and c.ref_table in chosen and c.ref_table != c.table:
             graph[c.table].add(c.ref_table)
-    return list(TopologicalSorter(graph).static_order())
+    sorter = TopologicalSorter(graph)
+    sorter.prepare()
+    ordered: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())  # alphabetical among equals: the same every time
+        ordered += ready
+        sorter.done(*ready)
+    return ordered
 
 
 def distribution_statements(schema: Schema) -> list[str]:
