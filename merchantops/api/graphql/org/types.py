@@ -13,7 +13,7 @@ from merchantops.api.graphql.core.masking import masked
 from merchantops.tenants import models
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Department, Tenant, User
-from merchantops.tenants.org import role_permissions
+from merchantops.tenants.org.roles import role_permissions
 from merchantops.tenants.rbac import role_subject, user_subject
 
 

@@ -8,7 +8,7 @@ from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.org.types import DepartmentNode
 from merchantops.errors import DomainError
-from merchantops.tenants import org
+from merchantops.tenants.org import departments
 
 WRITE = TenantPermission("department", "write")
 
@@ -43,7 +43,9 @@ class DepartmentMutation:
         self, info: Info, input: CreateDepartmentInput
     ) -> DepartmentPayload:
         try:
-            department = await org.create_department(info.context.principal, input.slug, input.name)
+            department = await departments.create_department(
+                info.context.principal, input.slug, input.name
+            )
         except DomainError as error:
             return DepartmentPayload(errors=user_errors(error))
         return DepartmentPayload(department=DepartmentNode.from_model(department))
@@ -53,7 +55,7 @@ class DepartmentMutation:
         self, info: Info, input: RenameDepartmentInput
     ) -> DepartmentPayload:
         try:
-            department = await org.rename_department(
+            department = await departments.rename_department(
                 info.context.principal, decode_id(input.id, "Department"), input.name
             )
         except DomainError as error:
@@ -66,7 +68,9 @@ class DepartmentMutation:
     )
     async def delete_department(self, info: Info, input: DeleteDepartmentInput) -> DeletePayload:
         try:
-            await org.delete_department(info.context.principal, decode_id(input.id, "Department"))
+            await departments.delete_department(
+                info.context.principal, decode_id(input.id, "Department")
+            )
         except DomainError as error:
             return DeletePayload(errors=user_errors(error))
         return DeletePayload(deleted_id=input.id)

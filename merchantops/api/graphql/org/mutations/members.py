@@ -11,7 +11,7 @@ from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.org.types import MembershipNode
 from merchantops.errors import DomainError
-from merchantops.tenants import org
+from merchantops.tenants.org import members
 
 WRITE = TenantPermission("member", "write")
 
@@ -58,7 +58,7 @@ class MemberMutation:
     async def add_member(self, info: Info, input: AddMemberInput) -> MemberPayload:
         ttl = timedelta(seconds=info.context.settings.invitation_ttl_seconds)
         try:
-            added = await org.add_member(
+            added = await members.add_member(
                 info.context.principal,
                 input.email,
                 input.roles,
@@ -78,7 +78,7 @@ class MemberMutation:
     )
     async def remove_member(self, info: Info, input: RemoveMemberInput) -> DeletePayload:
         try:
-            await org.remove_member(info.context.principal, decode_id(input.id, "Membership"))
+            await members.remove_member(info.context.principal, decode_id(input.id, "Membership"))
         except DomainError as error:
             return DeletePayload(errors=user_errors(error))
         return DeletePayload(deleted_id=input.id)
@@ -89,7 +89,7 @@ class MemberMutation:
     )
     async def assign_role(self, info: Info, input: MemberRoleInput) -> MemberPayload:
         try:
-            membership = await org.assign_role(
+            membership = await members.assign_role(
                 info.context.principal,
                 decode_id(input.member_id, "Membership", "memberId"),
                 input.role,
@@ -104,7 +104,7 @@ class MemberMutation:
     )
     async def unassign_role(self, info: Info, input: MemberRoleInput) -> MemberPayload:
         try:
-            membership = await org.unassign_role(
+            membership = await members.unassign_role(
                 info.context.principal,
                 decode_id(input.member_id, "Membership", "memberId"),
                 input.role,
@@ -119,7 +119,7 @@ class MemberMutation:
         self, info: Info, input: SetMemberDepartmentInput
     ) -> MemberPayload:
         try:
-            membership = await org.set_member_department(
+            membership = await members.set_member_department(
                 info.context.principal,
                 decode_id(input.member_id, "Membership", "memberId"),
                 decode_optional_id(input.department_id, "Department", "departmentId"),

@@ -8,7 +8,7 @@ from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.org.types import PermissionInput, RoleNode
 from merchantops.errors import DomainError
-from merchantops.tenants import org
+from merchantops.tenants.org import roles
 
 WRITE = TenantPermission("role", "write")
 
@@ -59,7 +59,7 @@ class RoleMutation:
     )
     async def create_role(self, info: Info, input: CreateRoleInput) -> RolePayload:
         try:
-            role = await org.create_role(
+            role = await roles.create_role(
                 info.context.principal,
                 input.slug,
                 input.name,
@@ -78,7 +78,7 @@ class RoleMutation:
     )
     async def update_role(self, info: Info, input: UpdateRoleInput) -> RolePayload:
         try:
-            role = await org.update_role(
+            role = await roles.update_role(
                 info.context.principal,
                 decode_id(input.id, "Role"),
                 name=input.name,
@@ -95,7 +95,7 @@ class RoleMutation:
     )
     async def delete_role(self, info: Info, input: DeleteRoleInput) -> DeletePayload:
         try:
-            await org.delete_role(info.context.principal, decode_id(input.id, "Role"))
+            await roles.delete_role(info.context.principal, decode_id(input.id, "Role"))
         except DomainError as error:
             return DeletePayload(errors=user_errors(error))
         return DeletePayload(deleted_id=input.id)
