@@ -210,7 +210,7 @@ class SupplierMutation:
                 period=input.period,
                 notes=input.notes,
             )
-            supplier = await service.get_supplier(evaluation.supplier_id)  # type: ignore[arg-type]
+            supplier = await service.get_supplier(evaluation.supplier_id)
         except DomainError as error:
             return SupplierEvaluationPayload(errors=user_errors(error))
         return SupplierEvaluationPayload(
