@@ -9,7 +9,7 @@ from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import PLATFORM_ADMIN, PUBLIC, requires
 from merchantops.api.graphql.org.types import AuthSession, TenantNode, TenantStatus, UserNode
-from merchantops.domain import onboarding
+from merchantops.domain.onboarding import service as onboarding
 from merchantops.errors import DomainError
 from merchantops.tenants import admin
 from merchantops.tenants.auth import Session
