@@ -248,7 +248,7 @@ def create_tenant(
     """Create a tenant with its first owner."""
     from datetime import timedelta
 
-    from merchantops.domain import onboarding
+    from merchantops.domain.onboarding import service as onboarding
 
     settings = load_settings()
     ttl = timedelta(seconds=settings.invitation_ttl_seconds)

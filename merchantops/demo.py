@@ -16,8 +16,8 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from merchantops import bootstrap
-from merchantops.domain import onboarding
 from merchantops.domain.catalog.models import Product
+from merchantops.domain.onboarding import service as onboarding
 from merchantops.domain.seeding import DEMO_STAFF, Seed
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import admin

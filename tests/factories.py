@@ -16,9 +16,10 @@ from merchantops.domain.suppliers import service as suppliers
 from merchantops.domain.suppliers.models import Grade, Supplier, SupplierContact
 from merchantops.domain.webhooks import service as webhooks
 from merchantops.rules import templates, versions
-from merchantops.tenants import admin, api_keys, org
+from merchantops.tenants import admin, api_keys
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import Membership, Tenant, User
+from merchantops.tenants.org import departments, roles
 from merchantops.tenants.principal import Principal
 from merchantops.tenants.rbac import load_policy
 
@@ -111,8 +112,8 @@ async def make_shop_with_secrets(slug: str) -> tuple[Shop, list[str]]:
     await add_member(shop, f"clerk.{marker}@example.com", ["auditor"])
     actor = await principal(shop)
     with tenant_scope(shop.tenant.id):
-        department = await org.create_department(actor, f"{marker}-dept", f"Dept {marker}")
-        await org.create_role(
+        department = await departments.create_department(actor, f"{marker}-dept", f"Dept {marker}")
+        await roles.create_role(
             actor,
             f"{marker}-role",
             f"Role {marker}",

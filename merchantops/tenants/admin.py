@@ -19,7 +19,7 @@ from merchantops.tenants.accounts import (
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.errors import InvalidToken
 from merchantops.tenants.models import Invitation, Membership, Tenant, TenantStatus, User
-from merchantops.tenants.org import provision
+from merchantops.tenants.org.defaults import provision
 from merchantops.tenants.rbac import load_policy, role_subject, user_subject
 from merchantops.tenants.secrets import hash_password, token_digest
 

@@ -27,7 +27,7 @@ from merchantops.tenants.accounts import validate_name
 from merchantops.tenants.context import Crossing, across_tenants
 from merchantops.tenants.errors import InvalidToken
 from merchantops.tenants.models import ApiKey, Role, Tenant
-from merchantops.tenants.org import require_held
+from merchantops.tenants.org.rights import require_held
 from merchantops.tenants.permissions import Permission
 from merchantops.tenants.principal import Principal
 from merchantops.tenants.secrets import token_digest

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import ClassVar
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.models import Model
@@ -63,11 +64,11 @@ class Membership(TenantModel):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "merchantops.User", related_name="memberships", on_delete=fields.CASCADE
     )
-    user_id: object
+    user_id: UUID
     department: fields.ForeignKeyNullableRelation[Department] = fields.ForeignKeyField(
         "merchantops.Department", related_name="members", null=True, on_delete=fields.SET_NULL
     )
-    department_id: object
+    department_id: UUID | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -97,7 +98,7 @@ class Role(TenantModel):
     department: fields.ForeignKeyNullableRelation[Department] = fields.ForeignKeyField(
         "merchantops.Department", related_name="roles", null=True, on_delete=fields.SET_NULL
     )
-    department_id: object
+    department_id: UUID | None
     is_system = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -141,7 +142,7 @@ class ApiKey(TenantModel):
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "merchantops.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
-    created_by_id: object
+    created_by_id: UUID | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -165,7 +166,7 @@ class LoginSession(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "merchantops.User", related_name="sessions", on_delete=fields.CASCADE
     )
-    user_id: object
+    user_id: UUID
     created_at = fields.DatetimeField(auto_now_add=True)
     ended_at = fields.DatetimeField(null=True)
     end_reason = fields.CharEnumField(SessionEnd, max_length=16, null=True)
@@ -181,7 +182,7 @@ class RefreshToken(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "merchantops.User", related_name="refresh_tokens", on_delete=fields.CASCADE
     )
-    user_id: object
+    user_id: UUID
     family_id = fields.UUIDField(db_index=True)
     token_hash = fields.CharField(max_length=64, unique=True)
     expires_at = fields.DatetimeField()
@@ -200,7 +201,7 @@ class Invitation(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "merchantops.User", related_name="invitations", on_delete=fields.CASCADE
     )
-    user_id: object
+    user_id: UUID
     token_hash = fields.CharField(max_length=64, unique=True)
     expires_at = fields.DatetimeField()
     accepted_at = fields.DatetimeField(null=True)

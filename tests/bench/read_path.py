@@ -91,8 +91,8 @@ async def seed(db_url: str, products: int) -> tuple[str, str]:
     from datetime import timedelta
 
     from merchantops.db import close_db, init_db, migrate_db
-    from merchantops.domain import onboarding
     from merchantops.domain.catalog.models import Product
+    from merchantops.domain.onboarding import service as onboarding
     from merchantops.tenants import admin, api_keys
     from merchantops.tenants.context import tenant_scope
     from merchantops.tenants.models import Membership

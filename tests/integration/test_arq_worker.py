@@ -16,9 +16,9 @@ from arq.worker import Worker
 
 from merchantops.domain.webhooks import service
 from merchantops.settings import Settings
-from merchantops.tenants import org
 from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import AuditEntry, JobRecord, JobStatus, OutboxEvent
+from merchantops.tenants.org import departments
 from merchantops.workers.arq_worker import ArqQueue, connect, worker_settings
 from merchantops.workers.registry import retry_policy
 from merchantops.workers.relay import relay_outbox
@@ -81,7 +81,7 @@ async def test_events_wait_out_a_redis_outage_and_are_delivered_once(
     with receiver() as hook:
         with tenant_scope(shop.tenant.id):
             await service.subscribe(hook.url, ["department.created"], allow_private=True)
-            await org.create_department(await principal(shop), "b2b", "B2B")
+            await departments.create_department(await principal(shop), "b2b", "B2B")
 
         # when
         assert await relay_outbox(unreachable, policy) == 0

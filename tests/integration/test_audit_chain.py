@@ -15,10 +15,11 @@ from typer.testing import CliRunner
 
 from merchantops.cli import app
 from merchantops.errors import AlreadyExists
-from merchantops.tenants import audit, org
+from merchantops.tenants import audit
 from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.jobs import RetryPolicy
 from merchantops.tenants.models import AuditEntry
+from merchantops.tenants.org import departments
 from merchantops.workers import schedule
 from tests.factories import Shop, make_shop, principal
 
@@ -28,7 +29,7 @@ async def _shop_with_history(entries: int = 5) -> Shop:
     actor = await principal(shop)
     with tenant_scope(shop.tenant.id), actor_scope(actor.actor, "req-1"):
         for n in range(entries):
-            await org.create_department(actor, f"dept-{n}", f"Department {n}")
+            await departments.create_department(actor, f"dept-{n}", f"Department {n}")
     return shop
 
 
@@ -111,7 +112,7 @@ async def test_failed_change_leaves_no_audit_entry(db: str) -> None:
     before = await _seqs(shop)
 
     with tenant_scope(shop.tenant.id), pytest.raises(AlreadyExists):
-        await org.create_department(actor, "dept-0", "Again")
+        await departments.create_department(actor, "dept-0", "Again")
 
     assert await _seqs(shop) == before
 
@@ -130,7 +131,7 @@ async def test_audit_write_shares_the_transaction_of_the_change(
 
     # when
     with tenant_scope(shop.tenant.id), pytest.raises(RuntimeError):
-        await org.create_department(actor, "orphan", "Orphan")
+        await departments.create_department(actor, "orphan", "Orphan")
 
     # then: the change rolled back with it
     connection = Tortoise.get_connection("default")

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from merchantops.domain.catalog import service as catalog
+from merchantops.domain.catalog.errors import InvalidTransition
 from merchantops.domain.catalog.models import LifecycleStage, Sku
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
@@ -35,11 +36,11 @@ async def test_lifecycle_allows_only_its_transitions() -> None:
     with tenant_scope(shop.tenant.id):
         product = await catalog.create_product("Linen shirt", skus=[SHIRT])
         await catalog.change_stage(product.id, LifecycleStage.GROWTH)
-        with pytest.raises(catalog.InvalidTransition) as refused:
+        with pytest.raises(InvalidTransition) as refused:
             await catalog.change_stage(product.id, LifecycleStage.INTRODUCTION)
         await catalog.change_stage(product.id, LifecycleStage.DECLINE)
         retired = await catalog.change_stage(product.id, LifecycleStage.RETIRED)
-        with pytest.raises(catalog.InvalidTransition):
+        with pytest.raises(InvalidTransition):
             await catalog.add_sku(
                 product.id, catalog.SkuSpec("SHIRT-L", "L", Decimal(1), Decimal(1))
             )

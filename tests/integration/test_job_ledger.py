@@ -14,10 +14,11 @@ from merchantops.domain.webhooks import service
 from merchantops.domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from merchantops.domain.webhooks.service import DELIVER_JOB
 from merchantops.settings import Settings
-from merchantops.tenants import jobs, org
+from merchantops.tenants import jobs
 from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.jobs import JobContext, RetryPolicy
 from merchantops.tenants.models import JobRecord, JobStatus
+from merchantops.tenants.org import departments
 from merchantops.workers.embedding import in_process
 from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.registry import build_registry
@@ -51,7 +52,7 @@ async def _subscribed_shop(url: str) -> Shop:
 async def _department_created(shop: Shop) -> None:
     actor = await principal(shop)
     with tenant_scope(shop.tenant.id):
-        await org.create_department(actor, "b2b", "B2B")
+        await departments.create_department(actor, "b2b", "B2B")
 
 
 async def _leases_run_out() -> None:

@@ -9,10 +9,10 @@ from typing import TypeVar
 import pytest
 
 from merchantops.errors import InvalidInput, PermissionDenied
-from merchantops.tenants import org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.errors import LastOwner
 from merchantops.tenants.models import Department, Membership, Role
+from merchantops.tenants.org import members, roles
 from merchantops.tenants.permissions import Permission
 from merchantops.tenants.rbac import load_policy, role_subject
 from merchantops.tenants.templates import DEPARTMENTS
@@ -76,19 +76,19 @@ async def test_admin_cannot_grant_a_permission_they_do_not_hold(db: str) -> None
 
     # when / then: neither directly, nor through inheritance, nor by assigning a role
     with pytest.raises(PermissionDenied, match="order:approve"):
-        await in_shop(shop, org.create_role(
+        await in_shop(shop, roles.create_role(
             actor, "refunder", "Refunder", department_id=None,
             permissions=[("order", "approve")], inherits=[],
         ))  # fmt: skip
     with pytest.raises(PermissionDenied):
-        await in_shop(shop, org.create_role(
+        await in_shop(shop, roles.create_role(
             actor, "sneaky", "Sneaky", department_id=None,
             permissions=[], inherits=["finance-manager"],
         ))  # fmt: skip
     with tenant_scope(shop.tenant.id):
         membership = await Membership.get(user_id=admin_user.id)
     with pytest.raises(PermissionDenied):
-        await in_shop(shop, org.assign_role(actor, membership.id, "owner"))
+        await in_shop(shop, members.assign_role(actor, membership.id, "owner"))
     with tenant_scope(shop.tenant.id):
         assert not await Role.exists(slug__in=["refunder", "sneaky"])
     assert "owner" not in (await load_policy(shop.tenant.id)).roles_of(f"user:{admin_user.id}")
@@ -99,13 +99,13 @@ async def test_admin_may_grant_what_they_hold(db: str) -> None:
     admin_user = await add_member(shop, "admin@acme.example.com", ["admin"])
     actor = await principal(shop, admin_user)
 
-    role = await in_shop(shop, org.create_role(
+    role = await in_shop(shop, roles.create_role(
         actor, "org-reader", "Org reader", department_id=None,
         permissions=[("member", "read"), ("department", "read")], inherits=[],
     ))  # fmt: skip
 
     policy = await load_policy(shop.tenant.id)
-    assert org.role_permissions(policy, role.slug) == {
+    assert roles.role_permissions(policy, role.slug) == {
         Permission("member", "read"),
         Permission("department", "read"),
     }
@@ -118,9 +118,9 @@ async def test_the_last_owner_cannot_be_removed_or_demoted(db: str) -> None:
         membership = await Membership.get(user_id=shop.owner.id)
 
     with pytest.raises(LastOwner):
-        await in_shop(shop, org.remove_member(actor, membership.id))
+        await in_shop(shop, members.remove_member(actor, membership.id))
     with pytest.raises(LastOwner):
-        await in_shop(shop, org.unassign_role(actor, membership.id, "owner"))
+        await in_shop(shop, members.unassign_role(actor, membership.id, "owner"))
 
     with tenant_scope(shop.tenant.id):
         assert await Membership.exists(id=membership.id)
@@ -133,7 +133,7 @@ async def test_an_owner_can_step_down_once_another_owner_exists(db: str) -> None
     with tenant_scope(shop.tenant.id):
         membership = await Membership.get(user_id=shop.owner.id)
 
-    await in_shop(shop, org.unassign_role(actor, membership.id, "owner"))
+    await in_shop(shop, members.unassign_role(actor, membership.id, "owner"))
 
     policy = await load_policy(shop.tenant.id)
     assert "owner" not in policy.roles_of(f"user:{shop.owner.id}")
@@ -146,13 +146,13 @@ async def test_role_inheritance_cycles_are_refused(db: str) -> None:
         staff = await Role.get(slug="warehouse-staff")
 
     with pytest.raises(InvalidInput, match="cycle"):
-        await in_shop(shop, org.update_role(actor, staff.id, inherits=["warehouse-manager"]))
+        await in_shop(shop, roles.update_role(actor, staff.id, inherits=["warehouse-manager"]))
 
 
 async def test_system_roles_cannot_be_deleted_and_custom_ones_leave_no_lines(db: str) -> None:
     shop = await make_shop("acme")
     actor = await principal(shop)
-    custom = await in_shop(shop, org.create_role(
+    custom = await in_shop(shop, roles.create_role(
         actor, "temp", "Temp", department_id=None,
         permissions=[("order", "read")], inherits=["warehouse-staff"],
     ))  # fmt: skip
@@ -161,8 +161,8 @@ async def test_system_roles_cannot_be_deleted_and_custom_ones_leave_no_lines(db:
         system = await Role.get(slug="auditor")
 
     with pytest.raises(PermissionDenied, match="system role"):
-        await in_shop(shop, org.delete_role(actor, system.id))
-    await in_shop(shop, org.delete_role(actor, custom.id))
+        await in_shop(shop, roles.delete_role(actor, system.id))
+    await in_shop(shop, roles.delete_role(actor, custom.id))
 
     policy = await load_policy(shop.tenant.id)
     lines = [*policy.enforcer.get_policy(), *policy.enforcer.get_grouping_policy()]
@@ -175,7 +175,7 @@ async def test_added_member_without_account_gets_an_invitation(db: str) -> None:
 
     added = await in_shop(
         shop,
-        org.add_member(
+        members.add_member(
             actor,
             "new@acme.example.com",
             ["warehouse-staff"],

@@ -9,9 +9,10 @@ from uuid import UUID
 import pytest
 
 from merchantops.domain.webhooks import service
-from merchantops.tenants import org, outbox
+from merchantops.tenants import outbox
 from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import Department, OutboxEvent
+from merchantops.tenants.org import departments
 from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.relay import relay_outbox
 from tests.factories import Shop, make_shop, principal
@@ -38,7 +39,7 @@ class FlakyQueue:
 async def _create_department(shop: Shop, slug: str = "b2b") -> None:
     actor = await principal(shop)
     with tenant_scope(shop.tenant.id):
-        await org.create_department(actor, slug, "B2B")
+        await departments.create_department(actor, slug, "B2B")
 
 
 async def _pending() -> list[OutboxEvent]:

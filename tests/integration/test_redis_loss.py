@@ -21,9 +21,9 @@ from tortoise.expressions import Q
 
 from merchantops.domain.webhooks import service
 from merchantops.domain.webhooks.models import DeliveryStatus, WebhookDelivery
-from merchantops.tenants import org
 from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import JobRecord, JobStatus, OutboxEvent
+from merchantops.tenants.org import departments
 from tests.conftest import TEST_SECRET
 from tests.factories import Shop, make_shop, principal
 from tests.support.receiver import receiver
@@ -109,7 +109,7 @@ async def _emit(shop: Shop, first: int, count: int, pause: float = 0.05) -> None
     actor = await principal(shop)
     for number in range(first, first + count):
         with tenant_scope(shop.tenant.id):
-            await org.create_department(actor, f"d{number}", f"Department {number}")
+            await departments.create_department(actor, f"d{number}", f"Department {number}")
         await asyncio.sleep(pause)
 
 

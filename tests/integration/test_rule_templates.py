@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from merchantops.domain import onboarding
+from merchantops.domain.onboarding import service as onboarding
 from merchantops.rules.document import RuleSetKind
 from merchantops.rules.durable_engine import DurableEngine
 from merchantops.rules.evaluation import RuleEvaluator

@@ -16,10 +16,10 @@ from merchantops.domain.webhooks.models import (
 from merchantops.errors import InvalidInput
 from merchantops.settings import Settings
 from merchantops.tenants import jobs as job_service
-from merchantops.tenants import org
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.global_ids import parse_global_id
 from merchantops.tenants.models import JobRecord, JobStatus
+from merchantops.tenants.org import departments
 from merchantops.workers.embedding import in_process
 from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.relay import relay_outbox
@@ -35,7 +35,7 @@ async def _subscribe(shop: Shop, url: str) -> WebhookSubscription:
 async def _department_created(shop: Shop, slug: str = "b2b") -> None:
     actor = await principal(shop)
     with tenant_scope(shop.tenant.id):
-        await org.create_department(actor, slug, "B2B")
+        await departments.create_department(actor, slug, "B2B")
 
 
 async def _deliveries(shop: Shop) -> list[WebhookDelivery]:

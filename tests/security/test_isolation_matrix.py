@@ -37,7 +37,7 @@ from merchantops.domain.suppliers.models import (
 )
 from merchantops.domain.webhooks import service as webhooks
 from merchantops.rules import versions
-from merchantops.tenants import api_keys, org
+from merchantops.tenants import api_keys
 from merchantops.tenants.base import TenantModel
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.models import (
@@ -46,6 +46,7 @@ from merchantops.tenants.models import (
     Membership,
     Tenant,
 )
+from merchantops.tenants.org import departments, roles
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, Shop, add_member, make_shop, principal
 from tests.inventory import make_site, receive
@@ -534,8 +535,10 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
     clerk = await add_member(shop, f"clerk@{slug}.example.com", ["warehouse-staff"])
     actor = await principal(shop)
     with tenant_scope(shop.tenant.id):
-        department = await org.create_department(actor, "secret", f"{slug.title()} Secret Dept")
-        role = await org.create_role(
+        department = await departments.create_department(
+            actor, "secret", f"{slug.title()} Secret Dept"
+        )
+        role = await roles.create_role(
             actor, "secret-role", f"{slug.title()} Secret Role", department_id=department.id,
             permissions=[("order", "read")], inherits=[],
         )  # fmt: skip

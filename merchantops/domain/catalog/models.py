@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
+from uuid import UUID
 
 from tortoise import fields
 
@@ -65,7 +66,7 @@ class Sku(TenantModel):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "merchantops.Product", related_name="skus", on_delete=fields.RESTRICT
     )
-    product_id: object
+    product_id: UUID
     code = fields.CharField(max_length=64)
     name = fields.CharField(max_length=200)
     price = fields.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))

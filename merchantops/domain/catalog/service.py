@@ -10,21 +10,18 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from merchantops.domain.catalog.errors import InvalidTransition
 from merchantops.domain.catalog.models import TRANSITIONS, LifecycleStage, Product, Sku
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.values import money, text
-from merchantops.errors import AlreadyExists, DomainError, InvalidInput, NotFound
+from merchantops.errors import AlreadyExists, InvalidInput, NotFound
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox
 from merchantops.tenants.accounts import EMAIL_PATTERN
 
 PRICE_CHANGE = "product.price_change"
-
-
-class InvalidTransition(DomainError):
-    code = "INVALID_TRANSITION"
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +252,6 @@ async def _product(id: UUID, field: str = "id") -> Product:
 
 __all__ = [
     "PRICE_CHANGE",
-    "InvalidTransition",
     "SkuSpec",
     "add_sku",
     "apply_approved_price",

@@ -72,7 +72,7 @@ async def _supplier_contacts() -> list[dict[str, Any]]:
     codes = {s.id: s.code for s in await Supplier.all().only("id", "code")}
     return [
         {
-            "supplier": codes.get(c.supplier_id, ""),  # type: ignore[call-overload]
+            "supplier": codes.get(c.supplier_id, ""),
             "full_name": c.full_name,
             "title": c.title,
             "email": c.email,
@@ -94,8 +94,8 @@ async def _skus() -> list[dict[str, Any]]:
         {
             "code": s.code,
             "name": s.name,
-            "product": names[s.product_id][0],  # type: ignore[index]
-            "stage": names[s.product_id][1],  # type: ignore[index]
+            "product": names[s.product_id][0],
+            "stage": names[s.product_id][1],
             "price": str(s.price),
             "cost": str(s.cost),
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
+from uuid import UUID
 
 from tortoise import fields
 
@@ -54,7 +55,7 @@ class SupplierContact(TenantModel):
     supplier: fields.ForeignKeyRelation[Supplier] = fields.ForeignKeyField(
         "merchantops.Supplier", related_name="contacts", on_delete=fields.CASCADE
     )
-    supplier_id: object
+    supplier_id: UUID
     full_name = fields.CharField(max_length=200)
     title = fields.CharField(max_length=100, default="")
     email = fields.CharField(max_length=254, default="")
@@ -72,7 +73,7 @@ class SupplierEvaluation(TenantModel):
     supplier: fields.ForeignKeyRelation[Supplier] = fields.ForeignKeyField(
         "merchantops.Supplier", related_name="evaluations", on_delete=fields.CASCADE
     )
-    supplier_id: object
+    supplier_id: UUID
     quality = fields.IntField()
     delivery = fields.IntField()
     price = fields.IntField()

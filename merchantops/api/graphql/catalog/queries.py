@@ -1,63 +1,21 @@
-from __future__ import annotations
+"""The catalogue's queries: products and SKUs, filtered and sorted."""
 
-from enum import Enum
+from __future__ import annotations
 
 import strawberry
 from tortoise.expressions import Q
 
-from merchantops.api.graphql.catalog.types import LifecycleStage, ProductNode, SkuNode
+from merchantops.api.graphql.catalog.filters import ProductFilter, ProductSort, SkuFilter, SkuSort
+from merchantops.api.graphql.catalog.types import ProductNode, SkuNode
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
-from merchantops.api.graphql.core.sorting import SortDirection, order
+from merchantops.api.graphql.core.sorting import order
 from merchantops.domain.catalog import models
 from merchantops.domain.catalog.models import Product
 
 READ = TenantPermission("product", "read")
-
-
-@strawberry.enum
-class ProductSortField(Enum):
-    NAME = "name"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input
-class ProductSort:
-    field: ProductSortField = ProductSortField.NAME
-    direction: SortDirection = SortDirection.ASC
-
-
-@strawberry.input
-class ProductFilter:
-    stage: LifecycleStage | None = None
-    category: str | None = None
-    search: str | None = strawberry.field(
-        default=None, description="Part of the name, case-insensitive."
-    )
-
-
-@strawberry.enum
-class SkuSortField(Enum):
-    CODE = "code"
-    PRICE = "price"
-    COST = "cost"
-
-
-@strawberry.input
-class SkuSort:
-    field: SkuSortField = SkuSortField.CODE
-    direction: SortDirection = SortDirection.ASC
-
-
-@strawberry.input
-class SkuFilter:
-    product_id: strawberry.ID | None = None
-    search: str | None = strawberry.field(
-        default=None, description="Part of the code or name, case-insensitive."
-    )
 
 
 @strawberry.type

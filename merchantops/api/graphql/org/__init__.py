@@ -3,22 +3,7 @@ their permissions."""
 
 from __future__ import annotations
 
-import strawberry
-
-from merchantops.api.graphql.org.identity_queries import IdentityQuery
-from merchantops.api.graphql.org.mutations import OrgMutation
-from merchantops.api.graphql.org.mutations.sessions import IdentityMutation
-from merchantops.api.graphql.org.queries import OrgQuery
-
-
-@strawberry.type
-class Query(IdentityQuery, OrgQuery):
-    pass
-
-
-@strawberry.type
-class Mutation(IdentityMutation, OrgMutation):
-    pass
-
+from merchantops.api.graphql.org.mutations import OrgMutation as Mutation
+from merchantops.api.graphql.org.queries import OrgQuery as Query
 
 __all__ = ["Mutation", "Query"]

@@ -1,17 +1,94 @@
+"""The org area's queries: people and tenants (who is signed in, members, every tenant), then
+the structure (departments, roles, the permissions there are)."""
+
 from __future__ import annotations
 
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.pagination import Connection, paginate
-from merchantops.api.graphql.core.permissions import TenantPermission, requires
-from merchantops.api.graphql.org.types import DepartmentNode, PermissionType, RoleNode
-from merchantops.tenants.models import Department, Role
+from merchantops.api.graphql.core.permissions import (
+    AUTHENTICATED,
+    PLATFORM_ADMIN,
+    TenantPermission,
+    requires,
+)
+from merchantops.api.graphql.org.types import (
+    DepartmentNode,
+    MembershipNode,
+    PermissionType,
+    RoleNode,
+    TenantNode,
+    UserNode,
+    Viewer,
+)
+from merchantops.tenants.models import Department, Membership, Role, Tenant
 from merchantops.tenants.permissions import CATALOGUE
 
 
 @strawberry.type
-class OrgQuery:
+class PeopleQuery:
+    @strawberry.field(extensions=[requires(AUTHENTICATED)], description="The logged-in user.")
+    async def me(self, info: Info) -> Viewer:
+        user = info.context.principal.user
+        assert user is not None
+        return Viewer(user=UserNode.from_model(user))
+
+    @strawberry.field(
+        extensions=[requires(TenantPermission("tenant", "read"))],
+        description="The tenant named by the X-Tenant header.",
+    )
+    async def current_tenant(self, info: Info) -> TenantNode:
+        tenant = info.context.principal.tenant
+        assert tenant is not None
+        return TenantNode.from_model(tenant)
+
+    @strawberry.field(
+        extensions=[requires(TenantPermission("member", "read"))],
+        description="Members of the current tenant, oldest first.",
+    )
+    async def members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[MembershipNode]:
+        return await paginate(
+            info,
+            Membership.all().order_by("created_at", "id"),
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            to_node=MembershipNode.from_model,
+        )
+
+    @strawberry.field(
+        extensions=[requires(PLATFORM_ADMIN)], description="Every tenant (platform admins only)."
+    )
+    async def tenants(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TenantNode]:
+        return await paginate(
+            info,
+            Tenant.all().order_by("slug"),
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            to_node=TenantNode.from_model,
+        )
+
+
+@strawberry.type
+class StructureQuery:
     @strawberry.field(
         extensions=[requires(TenantPermission("department", "read"))],
         description="Departments of the current tenant, by slug.",
@@ -68,4 +145,9 @@ class OrgQuery:
         ]
 
 
-__all__ = ["OrgQuery"]
+@strawberry.type
+class OrgQuery(PeopleQuery, StructureQuery):
+    pass
+
+
+__all__ = ["OrgQuery", "PeopleQuery", "StructureQuery"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Self
+from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -11,20 +12,14 @@ from strawberry import relay
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.masking import masked
 from merchantops.tenants import models
-from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import Department, Tenant, User
-from merchantops.tenants.org import role_permissions
+from merchantops.tenants.org.roles import role_permissions
 from merchantops.tenants.rbac import role_subject, user_subject
 
 
 @strawberry.type(name="Permission", description="An object and an action on it; `*` is any.")
 class PermissionType:
-    object: str
-    action: str
-
-
-@strawberry.input(name="PermissionInput")
-class PermissionInput:
     object: str
     action: str
 
@@ -53,13 +48,13 @@ class RoleNode(relay.Node):
     name: str
     is_system: bool = strawberry.field(description="From the default template: not deletable.")
     created_at: datetime
-    department_pk: strawberry.Private[object]
+    department_pk: strawberry.Private[UUID | None]
 
     @strawberry.field
     async def department(self, info: Info) -> DepartmentNode | None:
         if self.department_pk is None:
             return None
-        found = await info.context.loaders.by_id(Department).load(self.department_pk)  # type: ignore[arg-type]
+        found = await info.context.loaders.by_id(Department).load(self.department_pk)
         return DepartmentNode.from_model(found) if found else None
 
     @strawberry.field(description="Permissions granted to this role itself.")
@@ -144,19 +139,19 @@ class UserNode(relay.Node):
 class MembershipNode(relay.Node):
     id: relay.NodeID[str]
     created_at: datetime
-    tenant_pk: strawberry.Private[object]
-    user_pk: strawberry.Private[object]
-    department_pk: strawberry.Private[object]
+    tenant_pk: strawberry.Private[UUID]
+    user_pk: strawberry.Private[UUID]
+    department_pk: strawberry.Private[UUID | None]
 
     @strawberry.field(description="Slugs of the roles the member holds directly.")
     async def roles(self, info: Info) -> list[str]:
         if self.tenant_pk == info.context.principal.tenant_id:
             policy = info.context.require_policy()
         else:
-            tenant = await info.context.loaders.by_id(Tenant).load(self.tenant_pk)  # type: ignore[arg-type]
+            tenant = await info.context.loaders.by_id(Tenant).load(self.tenant_pk)
             assert tenant is not None
             policy = await info.context.authenticator.policies.for_tenant(tenant)
-        return policy.roles_of(user_subject(self.user_pk))  # type: ignore[arg-type]
+        return policy.roles_of(user_subject(self.user_pk))
 
     @strawberry.field
     async def department(self, info: Info) -> DepartmentNode | None:
@@ -164,21 +159,21 @@ class MembershipNode(relay.Node):
             return None
         if self.tenant_pk != info.context.principal.tenant_id:
             # `me.memberships` lists other tenants too; read those one by one in their scope.
-            with tenant_scope(self.tenant_pk):  # type: ignore[arg-type]
+            with tenant_scope(self.tenant_pk):
                 found = await models.Department.get_or_none(id=self.department_pk)
         else:
-            found = await info.context.loaders.by_id(Department).load(self.department_pk)  # type: ignore[arg-type]
+            found = await info.context.loaders.by_id(Department).load(self.department_pk)
         return DepartmentNode.from_model(found) if found else None
 
     @strawberry.field
     async def tenant(self, info: Info) -> TenantNode:
-        tenant = await info.context.loaders.by_id(Tenant).load(self.tenant_pk)  # type: ignore[arg-type]
+        tenant = await info.context.loaders.by_id(Tenant).load(self.tenant_pk)
         assert tenant is not None
         return TenantNode.from_model(tenant)
 
     @strawberry.field
     async def user(self, info: Info) -> UserNode:
-        user = await info.context.loaders.by_id(User).load(self.user_pk)  # type: ignore[arg-type]
+        user = await info.context.loaders.by_id(User).load(self.user_pk)
         assert user is not None
         return UserNode.from_model(user)
 
@@ -191,6 +186,22 @@ class MembershipNode(relay.Node):
             user_pk=membership.user_id,
             department_pk=membership.department_id,
         )
+
+
+@strawberry.type
+class Viewer:
+    user: UserNode
+
+    @strawberry.field(description="The tenants this user belongs to, with the role in each.")
+    async def memberships(self) -> list[MembershipNode]:
+        # A user's own memberships span tenants by nature; only the user's rows are read.
+        with across_tenants(Crossing.OWN_MEMBERSHIPS):
+            rows = (
+                await models.Membership.unscoped()
+                .filter(user_id=self.user.id)
+                .order_by("created_at")
+            )
+        return [MembershipNode.from_model(row) for row in rows]
 
 
 @strawberry.type
@@ -208,10 +219,10 @@ __all__ = [
     "AuthSession",
     "DepartmentNode",
     "MembershipNode",
-    "PermissionInput",
     "PermissionType",
     "RoleNode",
     "TenantNode",
     "TenantStatus",
     "UserNode",
+    "Viewer",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from merchantops.api.graphql.suppliers.schema import SupplierMutation as Mutation
-from merchantops.api.graphql.suppliers.schema import SupplierQuery as Query
+from merchantops.api.graphql.suppliers.mutations import SupplierMutation as Mutation
+from merchantops.api.graphql.suppliers.queries import SupplierQuery as Query
 
 __all__ = ["Mutation", "Query"]

@@ -1,3 +1,5 @@
+"""The suppliers' node types: suppliers, their contacts (masked), scorecards and scoring policy."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -134,6 +136,7 @@ class ScoringPolicyType:
         )
 
 
+# `object`: purchasing and inventory still hold their keys so (they call this).
 async def load_supplier(info: Info, pk: object) -> SupplierNode:
     supplier = await info.context.loaders.by_id(Supplier).load(pk)  # type: ignore[arg-type]
     assert supplier is not None

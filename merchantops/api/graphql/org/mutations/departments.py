@@ -1,14 +1,15 @@
+"""Departments: creating, renaming and deleting them."""
+
 from __future__ import annotations
 
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_errors
+from merchantops.api.graphql.core.errors import DeletePayload, UserError
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.org.types import DepartmentNode
-from merchantops.errors import DomainError
-from merchantops.tenants import org
+from merchantops.tenants.org import departments
 
 WRITE = TenantPermission("department", "write")
 
@@ -42,22 +43,18 @@ class DepartmentMutation:
     async def create_department(
         self, info: Info, input: CreateDepartmentInput
     ) -> DepartmentPayload:
-        try:
-            department = await org.create_department(info.context.principal, input.slug, input.name)
-        except DomainError as error:
-            return DepartmentPayload(errors=user_errors(error))
+        department = await departments.create_department(
+            info.context.principal, input.slug, input.name
+        )
         return DepartmentPayload(department=DepartmentNode.from_model(department))
 
     @strawberry.mutation(extensions=[requires(WRITE)])
     async def rename_department(
         self, info: Info, input: RenameDepartmentInput
     ) -> DepartmentPayload:
-        try:
-            department = await org.rename_department(
-                info.context.principal, decode_id(input.id, "Department"), input.name
-            )
-        except DomainError as error:
-            return DepartmentPayload(errors=user_errors(error))
+        department = await departments.rename_department(
+            info.context.principal, decode_id(input.id, "Department"), input.name
+        )
         return DepartmentPayload(department=DepartmentNode.from_model(department))
 
     @strawberry.mutation(
@@ -65,10 +62,9 @@ class DepartmentMutation:
         description="Delete a department; its members and roles stay, without a department.",
     )
     async def delete_department(self, info: Info, input: DeleteDepartmentInput) -> DeletePayload:
-        try:
-            await org.delete_department(info.context.principal, decode_id(input.id, "Department"))
-        except DomainError as error:
-            return DeletePayload(errors=user_errors(error))
+        await departments.delete_department(
+            info.context.principal, decode_id(input.id, "Department")
+        )
         return DeletePayload(deleted_id=input.id)
 
 

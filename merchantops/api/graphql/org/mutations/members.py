@@ -1,3 +1,5 @@
+"""Members: adding and removing people, giving and taking roles, moving them between departments."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -5,13 +7,12 @@ from datetime import timedelta
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_errors
+from merchantops.api.graphql.core.errors import DeletePayload, UserError
 from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
 from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.org.types import MembershipNode
-from merchantops.errors import DomainError
-from merchantops.tenants import org
+from merchantops.tenants.org import members
 
 WRITE = TenantPermission("member", "write")
 
@@ -57,16 +58,13 @@ class MemberMutation:
     )
     async def add_member(self, info: Info, input: AddMemberInput) -> MemberPayload:
         ttl = timedelta(seconds=info.context.settings.invitation_ttl_seconds)
-        try:
-            added = await org.add_member(
-                info.context.principal,
-                input.email,
-                input.roles,
-                department_id=decode_optional_id(input.department_id, "Department", "departmentId"),
-                invitation_ttl=ttl,
-            )
-        except DomainError as error:
-            return MemberPayload(errors=user_errors(error))
+        added = await members.add_member(
+            info.context.principal,
+            input.email,
+            input.roles,
+            department_id=decode_optional_id(input.department_id, "Department", "departmentId"),
+            invitation_ttl=ttl,
+        )
         await info.context.reload_policy()
         return MemberPayload(
             member=MembershipNode.from_model(added.membership),
@@ -77,10 +75,7 @@ class MemberMutation:
         extensions=[requires(WRITE)], description="Remove a member; the last owner stays."
     )
     async def remove_member(self, info: Info, input: RemoveMemberInput) -> DeletePayload:
-        try:
-            await org.remove_member(info.context.principal, decode_id(input.id, "Membership"))
-        except DomainError as error:
-            return DeletePayload(errors=user_errors(error))
+        await members.remove_member(info.context.principal, decode_id(input.id, "Membership"))
         return DeletePayload(deleted_id=input.id)
 
     @strawberry.mutation(
@@ -88,14 +83,11 @@ class MemberMutation:
         description="Give a member a role; only roles within your own rights.",
     )
     async def assign_role(self, info: Info, input: MemberRoleInput) -> MemberPayload:
-        try:
-            membership = await org.assign_role(
-                info.context.principal,
-                decode_id(input.member_id, "Membership", "memberId"),
-                input.role,
-            )
-        except DomainError as error:
-            return MemberPayload(errors=user_errors(error))
+        membership = await members.assign_role(
+            info.context.principal,
+            decode_id(input.member_id, "Membership", "memberId"),
+            input.role,
+        )
         await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))
 
@@ -103,14 +95,11 @@ class MemberMutation:
         extensions=[requires(WRITE)], description="Take a role from a member; the last owner stays."
     )
     async def unassign_role(self, info: Info, input: MemberRoleInput) -> MemberPayload:
-        try:
-            membership = await org.unassign_role(
-                info.context.principal,
-                decode_id(input.member_id, "Membership", "memberId"),
-                input.role,
-            )
-        except DomainError as error:
-            return MemberPayload(errors=user_errors(error))
+        membership = await members.unassign_role(
+            info.context.principal,
+            decode_id(input.member_id, "Membership", "memberId"),
+            input.role,
+        )
         await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))
 
@@ -118,14 +107,11 @@ class MemberMutation:
     async def set_member_department(
         self, info: Info, input: SetMemberDepartmentInput
     ) -> MemberPayload:
-        try:
-            membership = await org.set_member_department(
-                info.context.principal,
-                decode_id(input.member_id, "Membership", "memberId"),
-                decode_optional_id(input.department_id, "Department", "departmentId"),
-            )
-        except DomainError as error:
-            return MemberPayload(errors=user_errors(error))
+        membership = await members.set_member_department(
+            info.context.principal,
+            decode_id(input.member_id, "Membership", "memberId"),
+            decode_optional_id(input.department_id, "Department", "departmentId"),
+        )
         await info.context.reload_policy()
         return MemberPayload(member=MembershipNode.from_model(membership))
 

@@ -1,16 +1,23 @@
+"""Roles: creating one within your own rights, changing its permissions or parents, deleting it."""
+
 from __future__ import annotations
 
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.errors import DeletePayload, UserError, user_errors
+from merchantops.api.graphql.core.errors import DeletePayload, UserError
 from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
-from merchantops.api.graphql.org.types import PermissionInput, RoleNode
-from merchantops.errors import DomainError
-from merchantops.tenants import org
+from merchantops.api.graphql.org.types import RoleNode
+from merchantops.tenants.org import roles
 
 WRITE = TenantPermission("role", "write")
+
+
+@strawberry.input(name="PermissionInput")
+class PermissionInput:
+    object: str
+    action: str
 
 
 @strawberry.input
@@ -58,17 +65,14 @@ class RoleMutation:
         description="Create a role; you can only grant permissions you hold yourself.",
     )
     async def create_role(self, info: Info, input: CreateRoleInput) -> RolePayload:
-        try:
-            role = await org.create_role(
-                info.context.principal,
-                input.slug,
-                input.name,
-                department_id=decode_optional_id(input.department_id, "Department", "departmentId"),
-                permissions=_pairs(input.permissions) or [],
-                inherits=input.inherits,
-            )
-        except DomainError as error:
-            return RolePayload(errors=user_errors(error))
+        role = await roles.create_role(
+            info.context.principal,
+            input.slug,
+            input.name,
+            department_id=decode_optional_id(input.department_id, "Department", "departmentId"),
+            permissions=_pairs(input.permissions) or [],
+            inherits=input.inherits,
+        )
         await info.context.reload_policy()
         return RolePayload(role=RoleNode.from_model(role))
 
@@ -77,16 +81,13 @@ class RoleMutation:
         description="Rename a role or replace its permissions or parents.",
     )
     async def update_role(self, info: Info, input: UpdateRoleInput) -> RolePayload:
-        try:
-            role = await org.update_role(
-                info.context.principal,
-                decode_id(input.id, "Role"),
-                name=input.name,
-                permissions=_pairs(input.permissions),
-                inherits=input.inherits,
-            )
-        except DomainError as error:
-            return RolePayload(errors=user_errors(error))
+        role = await roles.update_role(
+            info.context.principal,
+            decode_id(input.id, "Role"),
+            name=input.name,
+            permissions=_pairs(input.permissions),
+            inherits=input.inherits,
+        )
         await info.context.reload_policy()
         return RolePayload(role=RoleNode.from_model(role))
 
@@ -94,10 +95,7 @@ class RoleMutation:
         extensions=[requires(WRITE)], description="Delete a role that is not a system role."
     )
     async def delete_role(self, info: Info, input: DeleteRoleInput) -> DeletePayload:
-        try:
-            await org.delete_role(info.context.principal, decode_id(input.id, "Role"))
-        except DomainError as error:
-            return DeletePayload(errors=user_errors(error))
+        await roles.delete_role(info.context.principal, decode_id(input.id, "Role"))
         return DeletePayload(deleted_id=input.id)
 
 

@@ -1,17 +1,14 @@
-from __future__ import annotations
+"""Signing in and out: a session from a password, a new one for a refresh token, its end."""
 
-from datetime import timedelta
+from __future__ import annotations
 
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.errors import UserError, user_errors
+from merchantops.api.graphql.core.errors import UserError
 from merchantops.api.graphql.core.inputs import limit
-from merchantops.api.graphql.core.permissions import PLATFORM_ADMIN, PUBLIC, requires
-from merchantops.api.graphql.org.types import AuthSession, TenantNode, TenantStatus, UserNode
-from merchantops.domain import onboarding
-from merchantops.errors import DomainError
-from merchantops.tenants import admin
+from merchantops.api.graphql.core.permissions import PUBLIC, requires
+from merchantops.api.graphql.org.types import AuthSession, UserNode
 from merchantops.tenants.auth import Session
 
 
@@ -26,28 +23,6 @@ class RefreshTokenInput:
     refresh_token: str
 
 
-@strawberry.input
-class AcceptInvitationInput:
-    token: str
-    password: str = strawberry.field(metadata=limit(max_length=1000))
-    full_name: str = ""
-
-
-@strawberry.input
-class CreateTenantInput:
-    slug: str = strawberry.field(description="Lowercase letters, digits and hyphens; 1-63.")
-    name: str
-    owner_email: str = strawberry.field(
-        description="The first owner. Without an account, one is created with an invitation."
-    )
-
-
-@strawberry.input
-class SetTenantStatusInput:
-    slug: str
-    status: TenantStatus
-
-
 @strawberry.type
 class SessionPayload:
     session: AuthSession | None = None
@@ -57,29 +32,6 @@ class SessionPayload:
 @strawberry.type
 class LogoutPayload:
     ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class UserPayload:
-    user: UserNode | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class CreateTenantPayload:
-    tenant: TenantNode | None = None
-    owner: UserNode | None = None
-    invitation_token: str | None = strawberry.field(
-        default=None,
-        description="Shown once, when the owner had no account: they pass it to acceptInvitation.",
-    )
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class TenantPayload:
-    tenant: TenantNode | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -96,24 +48,18 @@ def _session(session: Session) -> SessionPayload:
 
 
 @strawberry.type
-class IdentityMutation:
+class SessionMutation:
     @strawberry.mutation(
         extensions=[requires(PUBLIC)], description="Log in with email and password."
     )
     async def login(self, info: Info, input: LoginInput) -> SessionPayload:
-        try:
-            return _session(await info.context.authenticator.login(input.email, input.password))
-        except DomainError as error:
-            return SessionPayload(errors=user_errors(error))
+        return _session(await info.context.authenticator.login(input.email, input.password))
 
     @strawberry.mutation(
         extensions=[requires(PUBLIC)], description="Trade a refresh token for a new session."
     )
     async def refresh_token(self, info: Info, input: RefreshTokenInput) -> SessionPayload:
-        try:
-            return _session(await info.context.authenticator.refresh(input.refresh_token))
-        except DomainError as error:
-            return SessionPayload(errors=user_errors(error))
+        return _session(await info.context.authenticator.refresh(input.refresh_token))
 
     @strawberry.mutation(
         extensions=[requires(PUBLIC)],
@@ -124,49 +70,8 @@ class IdentityMutation:
         ),
     )
     async def logout(self, info: Info, input: RefreshTokenInput) -> LogoutPayload:
-        try:
-            await info.context.authenticator.logout(input.refresh_token)
-        except DomainError as error:
-            return LogoutPayload(errors=user_errors(error))
+        await info.context.authenticator.logout(input.refresh_token)
         return LogoutPayload(ok=True)
 
-    @strawberry.mutation(
-        extensions=[requires(PUBLIC)], description="Set the password of an invited account."
-    )
-    async def accept_invitation(self, input: AcceptInvitationInput) -> UserPayload:
-        try:
-            user = await admin.accept_invitation(input.token, input.password, input.full_name)
-        except DomainError as error:
-            return UserPayload(errors=user_errors(error))
-        return UserPayload(user=UserNode.from_model(user))
 
-    @strawberry.mutation(
-        extensions=[requires(PLATFORM_ADMIN)], description="Create a tenant with its first owner."
-    )
-    async def create_tenant(self, info: Info, input: CreateTenantInput) -> CreateTenantPayload:
-        ttl = timedelta(seconds=info.context.settings.invitation_ttl_seconds)
-        try:
-            created = await onboarding.create_tenant(
-                input.slug, input.name, input.owner_email, invitation_ttl=ttl
-            )
-        except DomainError as error:
-            return CreateTenantPayload(errors=user_errors(error))
-        return CreateTenantPayload(
-            tenant=TenantNode.from_model(created.tenant),
-            owner=UserNode.from_model(created.owner),
-            invitation_token=created.invitation_token,
-        )
-
-    @strawberry.mutation(
-        extensions=[requires(PLATFORM_ADMIN)],
-        description="Suspend a tenant (every request refused) or reactivate it.",
-    )
-    async def set_tenant_status(self, input: SetTenantStatusInput) -> TenantPayload:
-        try:
-            tenant = await admin.set_tenant_status(input.slug, input.status)
-        except DomainError as error:
-            return TenantPayload(errors=user_errors(error))
-        return TenantPayload(tenant=TenantNode.from_model(tenant))
-
-
-__all__ = ["IdentityMutation"]
+__all__ = ["SessionMutation"]
