@@ -66,7 +66,7 @@ class Membership(TenantModel):
     )
     user_id: UUID
     department: fields.ForeignKeyNullableRelation[Department] = fields.ForeignKeyField(
-        "merchantops.Department", related_name="members", null=True, on_delete=fields.SET_NULL
+        "merchantops.Department", related_name="members", null=True, on_delete=fields.RESTRICT
     )
     department_id: UUID | None
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -96,7 +96,7 @@ class Role(TenantModel):
     slug = fields.CharField(max_length=63)
     name = fields.CharField(max_length=200)
     department: fields.ForeignKeyNullableRelation[Department] = fields.ForeignKeyField(
-        "merchantops.Department", related_name="roles", null=True, on_delete=fields.SET_NULL
+        "merchantops.Department", related_name="roles", null=True, on_delete=fields.RESTRICT
     )
     department_id: UUID | None
     is_system = fields.BooleanField(default=False)

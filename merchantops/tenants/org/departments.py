@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 
 from merchantops.errors import AlreadyExists, NotFound
 from merchantops.tenants import accounts, audit, outbox
-from merchantops.tenants.models import Department
+from merchantops.tenants.models import Department, Membership, Role
 from merchantops.tenants.org.rights import require_tenant
 from merchantops.tenants.principal import Principal
 
@@ -54,10 +54,19 @@ async def rename_department(principal: Principal, id: UUID, name: str) -> Depart
 
 
 async def delete_department(principal: Principal, id: UUID) -> None:
+    """Delete a department; its members and roles stay, outside any department. Cleared here,
+    not by the foreign key: a two-column key cannot `SET NULL` (docs/scaling.md)."""
     department = await get_department(id)
     async with in_transaction():
+        members = await Membership.filter(department_id=id).update(department_id=None)
+        roles = await Role.filter(department_id=id).update(department_id=None)
         await department.delete()
-        await audit.record("department.delete", "department", id, before=_department(department))
+        await audit.record(
+            "department.delete",
+            "department",
+            id,
+            before={**_department(department), "members": members, "roles": roles},
+        )
 
 
 def _department(department: Department) -> dict[str, str]:
