@@ -167,3 +167,51 @@ async def test_member_department_can_be_set_and_cleared(gql: GraphQLClient) -> N
 
     assert set_["data"]["setMemberDepartment"]["member"]["department"] == {"slug": "finance"}
     assert cleared["data"]["setMemberDepartment"]["member"]["department"] is None
+
+
+async def test_deleting_a_department_keeps_its_members_and_roles_outside_any(
+    gql: GraphQLClient,
+) -> None:
+    shop = await make_shop("acme")
+    await add_member(shop, "rep@acme.example.com")
+    owner = await _login(gql, shop.email)
+    department = (
+        await gql.execute(
+            'mutation { createDepartment(input: {slug: "b2b", name: "B2B Sales"}) '
+            "{ department { id } } }",
+            token=owner,
+            tenant="acme",
+        )
+    )["data"]["createDepartment"]["department"]["id"]
+    await gql.execute(
+        'mutation($d: ID!) { createRole(input: {slug: "b2b-rep", name: "B2B Rep", '
+        "departmentId: $d}) { errors { code } } }",
+        {"d": department},
+        token=owner,
+        tenant="acme",
+    )
+    await gql.execute(
+        "mutation($m: ID!, $d: ID) { setMemberDepartment(input: {memberId: $m, departmentId: $d})"
+        " { errors { code } } }",
+        {"m": await _member_id(gql, owner, "rep@acme.example.com"), "d": department},
+        token=owner,
+        tenant="acme",
+    )
+
+    deleted = await gql.execute(
+        "mutation($d: ID!) { deleteDepartment(input: {id: $d}) { deletedId errors { code } } }",
+        {"d": department},
+        token=owner,
+        tenant="acme",
+    )
+    roles = await gql.execute(
+        "{ roles { edges { node { slug department { slug } } } } }", token=owner, tenant="acme"
+    )
+    members = await gql.execute(MEMBERS, token=owner, tenant="acme")
+
+    assert deleted["data"]["deleteDepartment"] == {"deletedId": department, "errors": []}
+    rep_role = [
+        e["node"] for e in roles["data"]["roles"]["edges"] if e["node"]["slug"] == "b2b-rep"
+    ]
+    assert rep_role == [{"slug": "b2b-rep", "department": None}]
+    assert [e["node"]["department"] for e in members["data"]["members"]["edges"]] == [None, None]
