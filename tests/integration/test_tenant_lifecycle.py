@@ -17,7 +17,9 @@ from uuid import UUID
 
 import pytest
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
+from merchantops import migrations
 from merchantops.domain.lifecycle import archives, deletions
 from merchantops.domain.lifecycle.errors import (
     ConfirmationMismatch,
@@ -36,6 +38,8 @@ from merchantops.domain.lifecycle.models import (
 )
 from merchantops.domain.lifecycle.tables import purge_order, referenced, tenant_tables
 from merchantops.tenants import admin, jobs
+from merchantops.tenants.base import TenantManager, TenantModel
+from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.jobs import JobContext, JobFunction, RetryLater, RetryPolicy
 from merchantops.tenants.models import (
     Invitation,
@@ -49,8 +53,10 @@ from merchantops.tenants.models import (
 from tests.factories import Shop, make_catalog, make_onboarded_shop
 from tests.security.test_isolation_matrix import _seed
 
+MIGRATIONS = Path(migrations.__file__).parent
 POLICY = RetryPolicy(max_tries=5, base_seconds=0.0, timeout_seconds=3600)
 _DAY = timedelta(days=1)
+LAST_MIGRATION = sorted(path.stem for path in MIGRATIONS.glob("[0-9]*.py"))[-1]
 
 
 class HeldQueue:
@@ -104,19 +110,18 @@ async def two_tenants() -> tuple[Shop, Shop, list[str]]:
 
 
 async def counts(tenant_id: UUID) -> dict[str, int]:
-    return {
-        model._meta.db_table: await model.unscoped().filter(tenant_id=tenant_id).count()
-        for model in tenant_tables()
-    }
+    with tenant_scope(tenant_id):
+        return {model._meta.db_table: await model.all().count() for model in tenant_tables()}
 
 
 async def snapshot(tenant_id: UUID) -> list[Any]:
     """Every row another tenant has, in every tenant table, and what it shares with others."""
     rows: list[Any] = [await Tenant.filter(id=tenant_id).values()]
-    for model in tenant_tables():
-        found = await model.unscoped().filter(tenant_id=tenant_id).values()
-        rows.append((model._meta.db_table, sorted(map(str, found))))
-    members = await Membership.unscoped().filter(tenant_id=tenant_id).values_list("user_id")
+    with tenant_scope(tenant_id):
+        for model in tenant_tables():
+            found = await model.all().values()
+            rows.append((model._meta.db_table, sorted(map(str, found))))
+        members = await Membership.all().values_list("user_id")
     rows.append(sorted(map(str, await User.filter(id__in=[m[0] for m in members]).values())))
     return rows
 
@@ -203,7 +208,7 @@ async def test_archive_holds_every_tenant_table_of_the_tenant_and_nothing_of_ano
     assert "password_hash" not in accounts_file[0]
     assert manifest["tenant"]["slug"] == "acme"
     assert manifest["masked"] is False
-    assert manifest["schema"]["migration"].startswith("0016")
+    assert manifest["schema"]["migration"] == LAST_MIGRATION
     assert manifest["created_at"] >= manifest["requested_at"]
     positions = [entry["table"] for entry in manifest["tables"]]
     assert positions.index("purchase_order") < positions.index("purchase_order_line")
@@ -308,6 +313,29 @@ async def test_purge_deletes_every_row_of_the_tenant_and_nothing_of_another_tena
     assert done.rows_deleted == sum(before.values())
     assert {t: n for t, n in done.tables.items() if n} == {t: n for t, n in before.items() if n}
     assert await platform_actions("acme") == ["tenant.delete_requested", "tenant.deleted"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db", ["postgres"], indirect=True)
+async def test_row_level_security_alone_keeps_the_purge_to_its_tenant(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the managers' tenant filter switched off (as the isolation backstop does)
+    acme, globex, _ = await two_tenants()
+    others = await snapshot(globex.tenant.id)
+    await suspended("acme")
+    queue = HeldQueue()
+    await deletions.request_deletion("acme", "acme", queue, POLICY)
+
+    # when
+    with monkeypatch.context() as patch:
+        patch.setattr(TenantManager, "get_queryset", lambda self: QuerySet(self._model))
+        patch.setattr(TenantModel, "_check_tenant", lambda self: None)
+        await run_held(queue, tmp_path)
+
+    # then: PostgreSQL admitted acme's rows alone to every statement of the purge
+    assert set((await counts(acme.tenant.id)).values()) == {0}
+    assert await snapshot(globex.tenant.id) == others
 
 
 async def test_purge_killed_after_some_batches_finishes_when_the_ledger_runs_it_again(
@@ -437,7 +465,8 @@ async def test_deleting_withdraws_pending_invitations_into_that_tenant_only(
     assert await User.filter(email__in=["new@example.com", "both@example.com"]).count() == 2
     assert not await Invitation.exists(user_id=acme.owner.id)
     assert await Invitation.exists(user_id=globex.owner.id)
-    assert await Membership.unscoped().filter(user_id=globex.owner.id).count() == 1
+    with tenant_scope(globex.tenant.id):
+        assert await Membership.filter(user_id=globex.owner.id).count() == 1
 
 
 async def test_deletion_asked_again_while_under_way_answers_the_same_deletion(db: str) -> None:

@@ -17,6 +17,9 @@ portability) or for the record before a deletion, and only platform admins ask f
 where it is. Files are written under `TENANT_ARCHIVE_DIR` (created with mode 0700, each
 archive 0600) and stay there until an operator removes them.
 
+The export never crosses tenants: it runs in the tenant's scope, through the tenant-scoped
+managers, so on PostgreSQL row-level security too admits no other tenant's row.
+
 Rows are read in batches by primary key (keyset: `WHERE pk > last ORDER BY pk LIMIT n`), never a
 whole table at once. Each batch is appended to the table's file in a staging folder, then the
 table's position (rows, bytes, last key) is saved in the archive's row: a job stopped halfway
@@ -82,26 +85,22 @@ class Source:
     model: type[Model]
     fields: dict[str, str]
     """field name -> column name, in the model's order"""
-    rows: Callable[[UUID], QuerySet[Any]]
+    rows: Callable[[], QuerySet[Any]]
+    """The rows of the tenant in scope"""
 
     @property
     def member(self) -> str:
         return f"{self.folder}/{self.name}.jsonl"
 
 
-def _tenant_rows(model: type[Model]) -> Callable[[UUID], QuerySet[Any]]:
-    return lambda tenant_id: QuerySet(model).filter(tenant_id=tenant_id)
-
-
-def _member_accounts(tenant_id: UUID) -> QuerySet[User]:
-    members = Membership.unscoped().filter(tenant_id=tenant_id).values("user_id")
-    return User.filter(id__in=Subquery(members))
+def _member_accounts() -> QuerySet[User]:
+    return User.filter(id__in=Subquery(Membership.all().values("user_id")))
 
 
 def sources() -> list[Source]:
     """Every tenant table, parents first (the order a restore loads them), then the accounts."""
     tables = [
-        Source(table_name(model), "tables", model, columns(model), _tenant_rows(model))
+        Source(table_name(model), "tables", model, columns(model), model.all)
         for model in reversed(purge_order())
     ]
     accounts = {name: column for name, column in columns(User).items() if name in USER_FIELDS}
@@ -119,11 +118,15 @@ async def request_export(slug: str, queue: JobQueue, policy: RetryPolicy) -> Ten
         raise TenantNotFound(f"No tenant with slug '{slug}'.")
     async with in_transaction():
         await Tenant.select_for_update(no_key=True).filter(id=tenant.id).first()
-        deleting = await TenantDeletion.exists(tenant_id=tenant.id, status__not=DeletionStatus.DONE)
+        deleting = await TenantDeletion.exists(
+            subject_tenant_id=tenant.id, status__not=DeletionStatus.DONE
+        )
         if deleting:
             raise TenantBeingDeleted(f"Tenant '{tenant.slug}' is being deleted.")
         archive = await TenantArchive.create(
-            tenant_id=tenant.id, tenant_slug=tenant.slug, requested_by=current_actor()[:100]
+            subject_tenant_id=tenant.id,
+            tenant_slug=tenant.slug,
+            requested_by=current_actor()[:100],
         )
         record = await jobs.prepare(
             EXPORT_JOB, export_key(archive.id), tenant.id, {"archive_id": str(archive.id)}
@@ -161,10 +164,21 @@ async def build(
     archive = await TenantArchive.get_or_none(id=archive_id)
     if archive is None or archive.status in (ArchiveStatus.DONE, ArchiveStatus.FAILED):
         return True
-    tenant = await Tenant.get_or_none(id=archive.tenant_id)
+    tenant = await Tenant.get_or_none(id=archive.subject_tenant_id)
     if tenant is None:
         await fail(archive_id, "The tenant was deleted before its archive was written.")
         return True
+    with tenant_scope(tenant.id):
+        return await _build(archive, tenant, directory, progress, budget_seconds)
+
+
+async def _build(
+    archive: TenantArchive,
+    tenant: Tenant,
+    directory: Path,
+    progress: Progress,
+    budget_seconds: float | None,
+) -> bool:
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     staging = directory / f".{archive.id}.partial"
     await asyncio.to_thread(_make_folders, directory, staging)
@@ -176,7 +190,7 @@ async def build(
     total = 0
     for source in files:
         written = state.get(source.name, {})
-        total += written["rows"] if written.get("done") else await source.rows(tenant.id).count()
+        total += written["rows"] if written.get("done") else await source.rows().count()
     archive.progress_total = total
     for source in files:
         if not await _write(archive, source, staging, state, progress, deadline):
@@ -224,7 +238,7 @@ async def _write(
     pk_field = source.model._meta.pk
     fields = list(source.fields)
     while True:
-        rows = source.rows(archive.tenant_id).order_by(pk)
+        rows = source.rows().order_by(pk)
         if written["last"] is not None:
             rows = rows.filter(**{f"{pk}__gt": pk_field.to_python_value(written["last"])})
         batch = await rows.limit(EXPORT_BATCH).values(*fields)
@@ -351,7 +365,7 @@ async def fail(archive_id: UUID, error: str) -> None:
         await archive.save(update_fields=["status", "error", "finished_at"])
         await platform_audit.record(
             "tenant.export_failed",
-            tenant_id=archive.tenant_id,
+            tenant_id=archive.subject_tenant_id,
             tenant_slug=archive.tenant_slug,
             details={"tenant_archive_id": archive.id, "error": error[:500]},
         )

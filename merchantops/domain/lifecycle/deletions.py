@@ -11,10 +11,14 @@ suspends it again, should anyone have reactivated it meanwhile) and cannot be ex
 The purge walks every tenant table (`tables.purge_order`: children before parents, found from
 tortoise's models, so a new area's tables are purged too) and deletes the tenant's rows
 `batch_size` (500) at a time, each batch in its own short transaction that also adds the rows
-to the deletion's counts. Nothing but `tenant_id = <this tenant>` is ever deleted, and every
-statement says so. A purge stopped anywhere (a crash, a cancelled task, its time slice over)
-is simply run again: deleted rows stay deleted, the next batch is whatever is left, and the
-counts were committed with the rows they count. After a pass that finds nothing left, one
+to the deletion's counts. It runs in the tenant's scope, through the tenant-scoped managers:
+every statement names the tenant and, on PostgreSQL, row-level security admits no other
+tenant's row to it either. It crosses tenants once (`across_tenants`), only to read which of
+its members belong to other tenants.
+
+A purge stopped anywhere (a crash, a cancelled task, its time slice over) is simply run
+again: deleted rows stay deleted, the next batch is whatever is left, and the counts were
+committed with the rows they count. After a pass that finds nothing left, one
 transaction deletes the tenant's remaining job records (the purge's own, kept until then so
 the job ledger owes the work until it is done) and the tenant row, marks the deletion done and
 writes the platform audit entry, which survives the tenant's own audit trail.
@@ -53,7 +57,7 @@ from merchantops.domain.lifecycle.models import (
 from merchantops.domain.lifecycle.tables import purge_order, table_name
 from merchantops.tenants import jobs
 from merchantops.tenants.base import TenantModel
-from merchantops.tenants.context import current_actor
+from merchantops.tenants.context import Crossing, across_tenants, current_actor, tenant_scope
 from merchantops.tenants.jobs import JobQueue, RetryPolicy
 from merchantops.tenants.models import Invitation, JobRecord, Membership, Tenant, TenantStatus
 
@@ -84,7 +88,7 @@ async def request_deletion(
             raise TenantNotFound(f"No tenant with slug '{slug}'.")
         deletion = (
             await TenantDeletion.select_for_update()
-            .filter(tenant_id=locked.id, status__not=DeletionStatus.DONE)
+            .filter(subject_tenant_id=locked.id, status__not=DeletionStatus.DONE)
             .first()
         )
         if deletion is not None and deletion.status in UNDERWAY:
@@ -94,7 +98,8 @@ async def request_deletion(
                 f"Suspend tenant '{locked.slug}' first (setTenantStatus), then delete it."
             )
         exporting = await TenantArchive.exists(
-            tenant_id=locked.id, status__in=(ArchiveStatus.QUEUED, ArchiveStatus.RUNNING)
+            subject_tenant_id=locked.id,
+            status__in=(ArchiveStatus.QUEUED, ArchiveStatus.RUNNING),
         )
         if exporting:
             raise ExportUnderway(
@@ -103,7 +108,9 @@ async def request_deletion(
         action = "tenant.delete_requested"
         if deletion is None:
             deletion = await TenantDeletion.create(
-                tenant_id=locked.id, tenant_slug=locked.slug, requested_by=current_actor()[:100]
+                subject_tenant_id=locked.id,
+                tenant_slug=locked.slug,
+                requested_by=current_actor()[:100],
             )
         else:
             action = "tenant.delete_resumed"
@@ -140,16 +147,26 @@ async def purge(
     deletion = await TenantDeletion.get_or_none(id=deletion_id)
     if deletion is None or deletion.status is DeletionStatus.DONE:
         return True
+    with tenant_scope(deletion.subject_tenant_id):
+        return await _purge(deletion, own_job_key, progress, batch_size, budget_seconds)
+
+
+async def _purge(
+    deletion: TenantDeletion,
+    own_job_key: str | None,
+    progress: Progress,
+    batch_size: int,
+    budget_seconds: float | None,
+) -> bool:
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
-    tenant_id = deletion.tenant_id
     deletion.status, deletion.error = DeletionStatus.PURGING, None  # type: ignore[assignment]
     await deletion.save(update_fields=["status", "error"])
-    await Tenant.filter(id=tenant_id).update(status=TenantStatus.SUSPENDED)
-    await _withdraw_invitations(tenant_id)
+    await Tenant.filter(id=deletion.subject_tenant_id).update(status=TenantStatus.SUSPENDED)
+    await _withdraw_invitations(deletion.subject_tenant_id)
     tables = purge_order()
     left = 0
     for model in tables:
-        left += await _rows(model, tenant_id, own_job_key).count()
+        left += await _rows(model, own_job_key).count()
     deletion.rows_total = deletion.rows_deleted + left
     await deletion.save(update_fields=["rows_total"])
     while True:
@@ -170,8 +187,9 @@ async def purge(
     return True
 
 
-def _rows(model: type[TenantModel], tenant_id: UUID, own_job_key: str | None) -> QuerySet[Any]:
-    rows = model.unscoped().filter(tenant_id=tenant_id)
+def _rows(model: type[TenantModel], own_job_key: str | None) -> QuerySet[Any]:
+    """The rows of the tenant in scope, but for the purge's own job record."""
+    rows: QuerySet[Any] = model.all()
     if model is JobRecord and own_job_key is not None:
         rows = rows.exclude(key=own_job_key)
     return rows
@@ -184,13 +202,10 @@ async def _delete_batch(
     counts of the deletion."""
     pk = model._meta.pk_attr
     async with in_transaction():
-        rows = _rows(model, deletion.tenant_id, own_job_key)
-        keys = await rows.order_by(pk).limit(size).values_list(pk, flat=True)
+        keys = await _rows(model, own_job_key).order_by(pk).limit(size).values_list(pk, flat=True)
         if not keys:
             return 0
-        count: int = await (
-            model.unscoped().filter(tenant_id=deletion.tenant_id, **{f"{pk}__in": keys}).delete()
-        )
+        count: int = await model.filter(**{f"{pk}__in": keys}).delete()
         table = table_name(model)
         deletion.tables = {**deletion.tables, table: deletion.tables.get(table, 0) + count}
         deletion.rows_deleted += count
@@ -202,17 +217,16 @@ async def _delete_batch(
 async def _withdraw_invitations(tenant_id: UUID) -> None:
     """Pending invitations of the tenant's members who belong to no other tenant. Runs before
     memberships are purged, in every run: once they are gone it finds nobody."""
-    members = (
-        await Membership.unscoped().filter(tenant_id=tenant_id).values_list("user_id", flat=True)
-    )
+    members = await Membership.all().values_list("user_id", flat=True)
     for start in range(0, len(members), PURGE_BATCH):
         chunk = list(members[start : start + PURGE_BATCH])
-        elsewhere = set(
-            await Membership.unscoped()
-            .filter(user_id__in=chunk)
-            .exclude(tenant_id=tenant_id)
-            .values_list("user_id", flat=True)
-        )
+        with across_tenants(Crossing.TENANT_LIFECYCLE):
+            elsewhere = set(
+                await Membership.unscoped()
+                .filter(user_id__in=chunk)
+                .exclude(tenant_id=tenant_id)
+                .values_list("user_id", flat=True)
+            )
         only_here = [user_id for user_id in chunk if user_id not in elsewhere]
         if only_here:
             await Invitation.filter(user_id__in=only_here, accepted_at__isnull=True).delete()
@@ -223,8 +237,8 @@ async def _delete_tenant(deletion: TenantDeletion) -> None:
         current = await TenantDeletion.select_for_update().get(id=deletion.id)
         if current.status is DeletionStatus.DONE:
             return
-        jobs_left = await JobRecord.unscoped().filter(tenant_id=current.tenant_id).delete()
-        await Tenant.filter(id=current.tenant_id).delete()
+        jobs_left = await JobRecord.all().delete()
+        await Tenant.filter(id=current.subject_tenant_id).delete()
         table = table_name(JobRecord)
         current.tables = {**current.tables, table: current.tables.get(table, 0) + jobs_left}
         current.rows_deleted += jobs_left
@@ -235,7 +249,7 @@ async def _delete_tenant(deletion: TenantDeletion) -> None:
         )
         await platform_audit.record(
             "tenant.deleted",
-            tenant_id=current.tenant_id,
+            tenant_id=current.subject_tenant_id,
             tenant_slug=current.tenant_slug,
             details={
                 "tenant_deletion_id": current.id,
@@ -256,7 +270,7 @@ async def fail(deletion_id: UUID, error: str) -> None:
         await deletion.save(update_fields=["status", "error"])
         await platform_audit.record(
             "tenant.delete_failed",
-            tenant_id=deletion.tenant_id,
+            tenant_id=deletion.subject_tenant_id,
             tenant_slug=deletion.tenant_slug,
             details={"tenant_deletion_id": deletion.id, "error": error[:500]},
         )

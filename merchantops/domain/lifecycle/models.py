@@ -2,7 +2,9 @@
 
 None of them is a tenant table: they outlive the tenant they are about (an archive is fetched,
 and a deletion is read, after the tenant is gone), so they name it by id and slug, without a
-foreign key, and the purge never touches them.
+foreign key, and the purge never touches them. The id's column is `subject_tenant_id`, not
+`tenant_id`: a `tenant_id` column makes a table a tenant table to row-level security and Citus
+(`dbengine/rls.py`), and these are global tables, read by platform admins only.
 
 Model docstrings become table comments: keep semicolons out of them.
 """
@@ -27,7 +29,7 @@ class TenantArchive(Model):
     """One export of every tenant table of a tenant into one file, built by a job."""
 
     id = fields.UUIDField(primary_key=True)
-    tenant_id = fields.UUIDField()
+    subject_tenant_id = fields.UUIDField(description="The tenant it is about")
     tenant_slug = fields.CharField(max_length=63)
     status = fields.CharEnumField(ArchiveStatus, max_length=16, default=ArchiveStatus.QUEUED)
     requested_by = fields.CharField(max_length=100)
@@ -45,7 +47,7 @@ class TenantArchive(Model):
 
     class Meta:
         table = "tenant_archive"
-        indexes = (("tenant_id", "created_at"),)
+        indexes = (("subject_tenant_id", "created_at"),)
 
 
 class DeletionStatus(StrEnum):
@@ -60,7 +62,7 @@ class TenantDeletion(Model):
     job owes the rest. Rows deleted are counted in the transaction of each batch."""
 
     id = fields.UUIDField(primary_key=True)
-    tenant_id = fields.UUIDField()
+    subject_tenant_id = fields.UUIDField(description="The tenant it is about")
     tenant_slug = fields.CharField(max_length=63)
     status = fields.CharEnumField(DeletionStatus, max_length=16, default=DeletionStatus.QUEUED)
     requested_by = fields.CharField(max_length=100)
@@ -74,7 +76,7 @@ class TenantDeletion(Model):
 
     class Meta:
         table = "tenant_deletion"
-        indexes = (("tenant_id", "status"),)
+        indexes = (("subject_tenant_id", "status"),)
 
 
 class PlatformAuditEntry(Model):
@@ -84,7 +86,7 @@ class PlatformAuditEntry(Model):
     id = fields.BigIntField(primary_key=True)
     actor = fields.CharField(max_length=100)
     action = fields.CharField(max_length=100)
-    tenant_id = fields.UUIDField(null=True)
+    subject_tenant_id = fields.UUIDField(null=True, description="The tenant it is about")
     tenant_slug = fields.CharField(max_length=63, null=True)
     details: dict[str, Any] = fields.JSONField(default=dict)
     request_id = fields.CharField(max_length=64, null=True)
@@ -92,7 +94,7 @@ class PlatformAuditEntry(Model):
 
     class Meta:
         table = "platform_audit"
-        indexes = (("tenant_id", "created_at"), ("action", "created_at"))
+        indexes = (("subject_tenant_id", "created_at"), ("action", "created_at"))
 
 
 __all__ = [

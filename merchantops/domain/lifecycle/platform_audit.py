@@ -28,7 +28,7 @@ async def record(
     return await PlatformAuditEntry.create(
         actor=current_actor()[:100],
         action=action,
-        tenant_id=tenant_id,
+        subject_tenant_id=tenant_id,
         tenant_slug=tenant_slug,
         details=json.loads(json.dumps(dict(details or {}), default=plain)),
         request_id=current_request_id(),

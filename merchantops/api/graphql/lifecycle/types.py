@@ -63,7 +63,7 @@ class TenantArchiveNode(relay.Node):
     def from_record(cls, archive: models.TenantArchive) -> Self:
         return cls(
             id=str(archive.id),
-            tenant_id=strawberry.ID(global_id("Tenant", archive.tenant_id)),
+            tenant_id=strawberry.ID(global_id("Tenant", archive.subject_tenant_id)),
             tenant_slug=archive.tenant_slug,
             status=archive.status,
             requested_by=public_actor(archive.requested_by),
@@ -97,7 +97,7 @@ class TenantDeletionNode(relay.Node):
     def from_record(cls, deletion: models.TenantDeletion) -> Self:
         return cls(
             id=str(deletion.id),
-            tenant_id=strawberry.ID(global_id("Tenant", deletion.tenant_id)),
+            tenant_id=strawberry.ID(global_id("Tenant", deletion.subject_tenant_id)),
             tenant_slug=deletion.tenant_slug,
             status=deletion.status,
             requested_by=public_actor(deletion.requested_by),
@@ -129,8 +129,8 @@ class PlatformAuditEntryNode(relay.Node):
             actor=public_actor(entry.actor),
             action=entry.action,
             tenant_id=None
-            if entry.tenant_id is None
-            else strawberry.ID(global_id("Tenant", entry.tenant_id)),
+            if entry.subject_tenant_id is None
+            else strawberry.ID(global_id("Tenant", entry.subject_tenant_id)),
             tenant_slug=entry.tenant_slug,
             details=details,
             request_id=entry.request_id,

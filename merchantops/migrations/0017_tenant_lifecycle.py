@@ -1,8 +1,9 @@
 """The tenant lifecycle's platform tables: archives, deletions and the platform audit trail.
 
-None has a tenant key: they outlive the tenant they are about (`domain/lifecycle/models.py`).
-Numbered 0016 to follow inventory's 0015 (received lots); on a branch without it, it follows
-0014.
+They are global tables (`dbengine/rls.py` GLOBAL_TABLES, Citus coordinator-local): they
+outlive the tenant they are about, so they name it in `subject_tenant_id` without a foreign
+key, and have no `tenant_id` column, which would make them tenant tables to row-level
+security (`domain/lifecycle/models.py`).
 """
 
 from tortoise import migrations
@@ -15,7 +16,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('merchantops', '0014_rule_set_activations')]
+    dependencies = [('merchantops', '0016_citus_keys')]
 
     initial = False
 
@@ -26,20 +27,20 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('actor', fields.CharField(max_length=100)),
                 ('action', fields.CharField(max_length=100)),
-                ('tenant_id', fields.UUIDField(null=True)),
+                ('subject_tenant_id', fields.UUIDField(null=True, description='The tenant it is about')),
                 ('tenant_slug', fields.CharField(null=True, max_length=63)),
                 ('details', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
                 ('request_id', fields.CharField(null=True, max_length=64)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'platform_audit', 'app': 'merchantops', 'indexes': [Index(fields=['tenant_id', 'created_at']), Index(fields=['action', 'created_at'])], 'pk_attr': 'id', 'table_description': 'What a platform admin did to a tenant, kept after the tenant and its own audit trail'},
+            options={'table': 'platform_audit', 'app': 'merchantops', 'indexes': [Index(fields=['subject_tenant_id', 'created_at']), Index(fields=['action', 'created_at'])], 'pk_attr': 'id', 'table_description': 'What a platform admin did to a tenant, kept after the tenant and its own audit trail'},
             bases=['Model'],
         ),
         ops.CreateModel(
             name='TenantArchive',
             fields=[
                 ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
-                ('tenant_id', fields.UUIDField()),
+                ('subject_tenant_id', fields.UUIDField(description='The tenant it is about')),
                 ('tenant_slug', fields.CharField(max_length=63)),
                 ('status', fields.CharEnumField(default=ArchiveStatus.QUEUED, description='QUEUED: queued\nRUNNING: running\nDONE: done\nFAILED: failed', enum_type=ArchiveStatus, max_length=16)),
                 ('requested_by', fields.CharField(max_length=100)),
@@ -53,14 +54,14 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'tenant_archive', 'app': 'merchantops', 'indexes': [Index(fields=['tenant_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'One export of every tenant table of a tenant into one file, built by a job.'},
+            options={'table': 'tenant_archive', 'app': 'merchantops', 'indexes': [Index(fields=['subject_tenant_id', 'created_at'])], 'pk_attr': 'id', 'table_description': 'One export of every tenant table of a tenant into one file, built by a job.'},
             bases=['Model'],
         ),
         ops.CreateModel(
             name='TenantDeletion',
             fields=[
                 ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
-                ('tenant_id', fields.UUIDField()),
+                ('subject_tenant_id', fields.UUIDField(description='The tenant it is about')),
                 ('tenant_slug', fields.CharField(max_length=63)),
                 ('status', fields.CharEnumField(default=DeletionStatus.QUEUED, description='QUEUED: queued\nPURGING: purging\nDONE: done\nFAILED: failed', enum_type=DeletionStatus, max_length=16)),
                 ('requested_by', fields.CharField(max_length=100)),
@@ -72,7 +73,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'tenant_deletion', 'app': 'merchantops', 'indexes': [Index(fields=['tenant_id', 'status'])], 'pk_attr': 'id', 'table_description': 'A tenant being deleted: while it is not done, the tenant stays suspended and its purge'},
+            options={'table': 'tenant_deletion', 'app': 'merchantops', 'indexes': [Index(fields=['subject_tenant_id', 'status'])], 'pk_attr': 'id', 'table_description': 'A tenant being deleted: while it is not done, the tenant stays suspended and its purge'},
             bases=['Model'],
         ),
     ]
