@@ -82,6 +82,7 @@ AREAS: tuple[Area, ...] = (
     Area("purchasing"),
     Area("exports"),
     Area("inventory"),
+    Area("lifecycle"),
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Self
 from urllib.parse import urlsplit
 
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(default=1.0, gt=0.0, le=60)
     webhook_timeout_seconds: float = Field(default=10.0, gt=0.0, le=60)
     webhook_allow_private_targets: bool | None = None
+    # where `exportTenant` writes tenant archives (relative: under the working directory)
+    tenant_archive_dir: Path = Path("tenant-archives")
 
     max_query_depth: int = Field(default=10, ge=1, le=100)
     max_query_aliases: int = Field(default=20, ge=0, le=1000)

@@ -27,7 +27,9 @@ from typing import Any
 from merchantops.dbengine.rls import GLOBAL_TABLES
 
 TENANT = "tenant_id"
-LOCAL_TABLES = frozenset({"tortoise_migrations"})
+LOCAL_TABLES = frozenset(
+    {"tortoise_migrations", "tenant_archive", "tenant_deletion", "platform_audit"}
+)
 """Global tables that stay on the coordinator alone (nothing references them)."""
 ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 

@@ -16,7 +16,9 @@ refuses to start on PostgreSQL with a role that is not, when `REQUIRE_ROW_LEVEL_
 (the default in production).
 
 Tables without `tenant_id` are global on purpose (`GLOBAL_TABLES`): tenants, users and their
-sessions, the migration record. They become Citus reference tables (docs/scaling.md).
+sessions, the migration record, the platform's records of tenant archives and deletions. They
+become Citus reference tables (docs/scaling.md), or stay on the coordinator
+(`citus.LOCAL_TABLES`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ GLOBAL_TABLES = frozenset(
         "refresh_token",
         "invitation",
         "tortoise_migrations",
+        # the platform's records of tenants' archives and deletions (domain/lifecycle)
+        "tenant_archive",
+        "tenant_deletion",
+        "platform_audit",
     }
 )
 

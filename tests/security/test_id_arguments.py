@@ -17,6 +17,7 @@ from graphql import GraphQLArgument, get_named_type, is_leaf_type
 
 from merchantops.api.graphql.schema import build_schema
 from merchantops.tenants.global_ids import global_id
+from merchantops.tenants.models import User
 from tests.conftest import GraphQLClient, make_settings
 from tests.factories import PASSWORD, make_catalog, make_onboarded_shop
 from tests.security.test_input_values import Leaf, harmless, leaves, placed
@@ -73,8 +74,10 @@ def test_the_walk_covers_queries_filters_and_mutations() -> None:
 async def test_every_id_argument_that_is_not_a_global_id_of_its_type_is_refused_naming_it(
     gql: GraphQLClient,
 ) -> None:
-    # given: an owner, so that no refusal but the id's can answer
+    # given: an owner who is a platform admin too (for the platform's fields), so that no
+    # refusal but the id's can answer
     shop = await make_onboarded_shop("acme")
+    await User.filter(id=shop.owner.id).update(is_platform_admin=True)
     await make_catalog(shop)
     token = (await gql.login(shop.email, PASSWORD))["accessToken"]
     failures = []

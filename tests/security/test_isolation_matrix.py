@@ -391,6 +391,36 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         "{ tenant { slug } errors { code } } }",
         {"s": i.slug},
     ),
+    "exportTenant": lambda i: (
+        "mutation($s: String!) { exportTenant(input: {slug: $s}) "
+        "{ archive { id tenantSlug } errors { code } } }",
+        {"s": i.slug},
+    ),
+    "deleteTenant": lambda i: (
+        "mutation($s: String!) { deleteTenant(input: {slug: $s, confirm: $s}) "
+        "{ deletion { id tenantSlug } errors { code } } }",
+        {"s": i.slug},
+    ),
+    "tenantArchive": lambda i: (
+        "query($id: ID!) { tenantArchive(id: $id) { id tenantSlug fileName } }",
+        {"id": gid("TenantArchive", uuid.uuid4())},
+    ),
+    "tenantArchives": lambda i: (
+        "query($s: String!) { tenantArchives(slug: $s) { edges { node { id fileName } } } }",
+        {"s": i.slug},
+    ),
+    "tenantDeletion": lambda i: (
+        "query($id: ID!) { tenantDeletion(id: $id) { id tenantSlug } }",
+        {"id": gid("TenantDeletion", uuid.uuid4())},
+    ),
+    "tenantDeletions": lambda i: (
+        "query($s: String!) { tenantDeletions(slug: $s) { edges { node { id status } } } }",
+        {"s": i.slug},
+    ),
+    "platformAuditLog": lambda i: (
+        "{ platformAuditLog { edges { node { action tenantSlug details } } } }",
+        {},
+    ),
     "createDepartment": lambda i: (
         'mutation { createDepartment(input: {slug: "secret", name: "Mine"}) '
         "{ department { slug name } errors { field code } } }",
