@@ -166,3 +166,28 @@ def test_the_catalogue_check_names_what_is_missing() -> None:
         "refund: policies None",
         "currency: no tenant_id, not declared global",
     ]
+
+
+async def test_the_app_refuses_a_role_that_skips_row_level_security_when_required(
+    postgres_owner_url: str,
+) -> None:
+    from merchantops.db import (
+        RowLevelSecurityNotEnforced,
+        check_row_level_security,
+        close_db,
+        init_db,
+    )
+
+    await init_db(postgres_owner_url)  # the superuser that owns the tables
+    try:
+        await check_row_level_security(required=False)  # a warning only
+        with pytest.raises(RowLevelSecurityNotEnforced, match="superuser"):
+            await check_row_level_security(required=True)
+    finally:
+        await close_db()
+
+
+async def test_the_application_role_passes_the_start_up_check(pg_db: str) -> None:
+    from merchantops.db import check_row_level_security
+
+    await check_row_level_security(required=True)
