@@ -8,7 +8,7 @@ from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.errors import UserError, user_errors
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
-from merchantops.api.graphql.inventory.types import ReorderPolicyNode
+from merchantops.api.graphql.inventory.analytics_types import ReorderPolicyNode
 from merchantops.api.graphql.jobs.types import JobNode
 from merchantops.domain.inventory import positions
 from merchantops.domain.inventory.analytics import DEFAULT_PERIOD_DAYS
