@@ -31,6 +31,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from merchantops.api.graphql.core.extensions import Extension
     from merchantops.domain.dependencies import Dependencies
     from merchantops.domain.seeding import Seed
     from merchantops.rules.facts import Source
@@ -127,6 +128,17 @@ def graphql_roots() -> tuple[list[type], list[type]]:
             if root is not None:
                 roots.append(root)
     return queries, mutations
+
+
+def graphql_extensions() -> list[Extension]:
+    """The fields each area adds to the GraphQL types of areas it depends on (its package's
+    `EXTENDS`, `api/graphql/core/extensions.py`), in area order."""
+    found: list[Extension] = []
+    for area in AREAS:
+        package = area.graphql_package
+        if package is not None:
+            found.extend(getattr(importlib.import_module(package), "EXTENDS", ()))
+    return found
 
 
 @cache
@@ -238,6 +250,7 @@ __all__ = [
     "event_steps",
     "event_types",
     "fact_sources",
+    "graphql_extensions",
     "graphql_roots",
     "id_kinds",
     "jobs",

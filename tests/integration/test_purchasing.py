@@ -12,8 +12,14 @@ from merchantops.domain.governance.errors import ComplianceDenied, SelfApproval
 from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
 from merchantops.domain.inventory import warehouses
 from merchantops.domain.inventory.models import Lot, StockLevel, StockMovement
+from merchantops.domain.purchasing import errors
 from merchantops.domain.purchasing import service as po
-from merchantops.domain.purchasing.models import PoStatus, PurchaseOrder, PurchaseOrderLine
+from merchantops.domain.purchasing.models import (
+    PoStatus,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReceivedLot,
+)
 from merchantops.domain.suppliers.models import Grade
 from merchantops.errors import InvalidInput, PermissionDenied
 from merchantops.rules.evaluation import RuleEvaluator
@@ -65,16 +71,17 @@ async def test_small_order_runs_from_draft_to_closed_and_receiving_makes_lots(
         closed = await po.close(order.id)
 
         lot = await Lot.get(trace_code="QC-0001")
+        provenance = await ReceivedLot.get(lot_id=lot.id)
         levels = await StockLevel.filter(sku_id=catalog.skus[0].id)
         movements = await StockMovement.filter(sku_id=catalog.skus[0].id)
 
     assert closed.status is PoStatus.CLOSED
-    assert (lot.supplier_id, lot.purchase_order_id, lot.quantity) == (
+    assert (lot.supplier_id, provenance.purchase_order_id, lot.quantity) == (
         catalog.supplier.id,
         order.id,
         40,
     )
-    assert lot.receipt_id is not None
+    assert provenance.receipt_id is not None
     assert sorted(level.on_hand for level in levels) == [40, 60]
     assert sorted(m.on_hand_delta for m in movements) == [40, 60]
 
@@ -116,7 +123,7 @@ async def test_large_po_waits_for_finance_then_applies_on_approval(
                 PoStatus.AWAITING_APPROVAL,
                 "finance-manager",
             )
-            with pytest.raises(po.AwaitingApproval):
+            with pytest.raises(errors.AwaitingApproval):
                 await po.submit(evaluator, BUYER, order.id)
             with pytest.raises(PermissionDenied):
                 await approvals.decide(evaluator, BUYER, waiting.approval.id, approve=True)
@@ -201,7 +208,7 @@ async def test_cancelled_order_lets_its_pending_approval_lapse(evaluator: RuleEv
         cancelled = await po.cancel(order.id)
         assert waiting.approval is not None
         request = await ApprovalRequest.get(id=waiting.approval.id)
-        with pytest.raises(po.InvalidTransition):
+        with pytest.raises(errors.InvalidTransition):
             await po.cancel(order.id)
     assert cancelled.status is PoStatus.CANCELLED
     assert request.status is ApprovalStatus.CANCELLED

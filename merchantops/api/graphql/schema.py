@@ -1,5 +1,6 @@
-"""The GraphQL schema: every area's queries and mutations merged, errors masked and logged,
-every operation checked against the limits before it runs (`core/checks.py`).
+"""The GraphQL schema: every area's queries and mutations merged, the fields areas add to the
+types of areas they depend on added (`core/extensions.py`), errors masked and logged, every
+operation checked against the limits before it runs (`core/checks.py`).
 
 Every root field is nullable, whatever its resolver's annotation says (GitHub's and Shopify's
 convention): a refused or failing field answers `null` with its error and the rest of the
@@ -21,6 +22,7 @@ from merchantops.api.graphql.core.boundary import guard_every_mutation
 from merchantops.api.graphql.core.checks import QueryChecks
 from merchantops.api.graphql.core.errors import bounded, is_expected, with_code
 from merchantops.api.graphql.core.execution import CompiledExecutor, QuietExecutor
+from merchantops.api.graphql.core.extensions import extend
 from merchantops.api.graphql.core.inputs import check_inputs
 from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.core.nodes import NodeQuery, served_types
@@ -89,6 +91,7 @@ def make_root_fields_nullable(schema: GraphQLSchema) -> None:
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     cache = DocumentCache(settings)
+    extend(bootstrap.graphql_extensions())
     query, mutation = root_types()
     guard_every_mutation(mutation)
     extensions: list[Any] = [

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from merchantops.domain.inventory.ledger import InsufficientStock
 from merchantops.errors import DomainError
+
+
+class InsufficientStock(DomainError):
+    """A change would take a level below zero, or below what is allocated."""
+
+    code = "OUT_OF_STOCK"
 
 
 class AllocationNotOpen(DomainError):

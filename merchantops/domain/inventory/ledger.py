@@ -16,6 +16,7 @@ from uuid import UUID
 
 from tortoise.expressions import F
 
+from merchantops.domain.inventory.errors import InsufficientStock
 from merchantops.domain.inventory.models import (
     Lot,
     MovementKind,
@@ -23,14 +24,10 @@ from merchantops.domain.inventory.models import (
     StockMovement,
     Zone,
 )
-from merchantops.errors import DomainError, InvalidInput
+from merchantops.errors import InvalidInput
 from merchantops.tenants.context import current_actor
 
 MAX_UNITS = 2_147_483_647  # what a level's 32-bit quantity columns hold
-
-
-class InsufficientStock(DomainError):
-    code = "OUT_OF_STOCK"
 
 
 async def apply(
@@ -100,17 +97,16 @@ async def receive(
     received_at: datetime,
     reference: str,
     supplier_id: UUID | None = None,
-    purchase_order_id: UUID | None = None,
-    receipt_id: UUID | None = None,
     expires_on: date | None = None,
 ) -> Lot:
-    """A new lot of `quantity` in `zone`, with its receipt movement. Inside a transaction."""
+    """A new lot of `quantity` in `zone`, with its receipt movement. Inside a transaction.
+
+    Where goods came from beyond their supplier is the business of the area that brought them
+    in (purchasing links its receipts to the lots they made)."""
     lot = await Lot.create(
         sku_id=sku_id,
         trace_code=trace_code,
         supplier_id=supplier_id,
-        purchase_order_id=purchase_order_id,
-        receipt_id=receipt_id,
         quantity=quantity,
         received_at=received_at,
         expires_on=expires_on,
@@ -120,4 +116,4 @@ async def receive(
     return lot
 
 
-__all__ = ["InsufficientStock", "apply", "level_for", "receive"]
+__all__ = ["apply", "level_for", "receive"]

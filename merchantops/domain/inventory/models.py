@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -20,7 +21,6 @@ from merchantops.tenants.base import TenantModel
 
 if TYPE_CHECKING:
     from merchantops.domain.catalog.models import Sku
-    from merchantops.domain.purchasing.models import PurchaseOrder, Receipt
     from merchantops.domain.suppliers.models import Supplier
 
 
@@ -42,7 +42,7 @@ class Zone(TenantModel):
     warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "merchantops.Warehouse", related_name="zones", on_delete=fields.CASCADE
     )
-    warehouse_id: object
+    warehouse_id: UUID
     code = fields.CharField(max_length=32)
     name = fields.CharField(max_length=200)
 
@@ -58,20 +58,12 @@ class Lot(TenantModel):
     sku: fields.ForeignKeyRelation[Sku] = fields.ForeignKeyField(
         "merchantops.Sku", related_name="lots", on_delete=fields.RESTRICT
     )
-    sku_id: object
+    sku_id: UUID
     trace_code = fields.CharField(max_length=64)
     supplier: fields.ForeignKeyNullableRelation[Supplier] = fields.ForeignKeyField(
         "merchantops.Supplier", related_name="lots", null=True, on_delete=fields.RESTRICT
     )
-    supplier_id: object
-    purchase_order: fields.ForeignKeyNullableRelation[PurchaseOrder] = fields.ForeignKeyField(
-        "merchantops.PurchaseOrder", related_name="lots", null=True, on_delete=fields.RESTRICT
-    )
-    purchase_order_id: object
-    receipt: fields.ForeignKeyNullableRelation[Receipt] = fields.ForeignKeyField(
-        "merchantops.Receipt", related_name="lots", null=True, on_delete=fields.RESTRICT
-    )
-    receipt_id: object
+    supplier_id: UUID | None
     quantity = fields.IntField(description="Quantity received into this lot.")
     received_at = fields.DatetimeField()
     expires_on: date | None = fields.DateField(null=True)
@@ -88,19 +80,19 @@ class StockLevel(TenantModel):
     sku: fields.ForeignKeyRelation[Sku] = fields.ForeignKeyField(
         "merchantops.Sku", related_name="stock_levels", on_delete=fields.RESTRICT
     )
-    sku_id: object
+    sku_id: UUID
     lot: fields.ForeignKeyRelation[Lot] = fields.ForeignKeyField(
         "merchantops.Lot", related_name="stock_levels", on_delete=fields.RESTRICT
     )
-    lot_id: object
+    lot_id: UUID
     warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "merchantops.Warehouse", related_name="stock_levels", on_delete=fields.RESTRICT
     )
-    warehouse_id: object
+    warehouse_id: UUID
     zone: fields.ForeignKeyRelation[Zone] = fields.ForeignKeyField(
         "merchantops.Zone", related_name="stock_levels", on_delete=fields.RESTRICT
     )
-    zone_id: object
+    zone_id: UUID
     on_hand = fields.IntField(default=0)
     allocated = fields.IntField(default=0)
     # Copies of the lot's dates, so allocation orders its candidates without a join.
@@ -141,19 +133,19 @@ class StockMovement(TenantModel):
     sku: fields.ForeignKeyRelation[Sku] = fields.ForeignKeyField(
         "merchantops.Sku", related_name="movements", on_delete=fields.RESTRICT
     )
-    sku_id: object
+    sku_id: UUID
     lot: fields.ForeignKeyRelation[Lot] = fields.ForeignKeyField(
         "merchantops.Lot", related_name="movements", on_delete=fields.RESTRICT
     )
-    lot_id: object
+    lot_id: UUID
     warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "merchantops.Warehouse", related_name="movements", on_delete=fields.RESTRICT
     )
-    warehouse_id: object
+    warehouse_id: UUID
     zone: fields.ForeignKeyRelation[Zone] = fields.ForeignKeyField(
         "merchantops.Zone", related_name="movements", on_delete=fields.RESTRICT
     )
-    zone_id: object
+    zone_id: UUID
     on_hand_delta = fields.IntField()
     allocated_delta = fields.IntField(default=0)
     allocation_id = fields.UUIDField(null=True)
@@ -189,11 +181,11 @@ class Allocation(TenantModel):
     sku: fields.ForeignKeyRelation[Sku] = fields.ForeignKeyField(
         "merchantops.Sku", related_name="allocations", on_delete=fields.RESTRICT
     )
-    sku_id: object
+    sku_id: UUID
     warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "merchantops.Warehouse", related_name="allocations", on_delete=fields.RESTRICT
     )
-    warehouse_id: object
+    warehouse_id: UUID
     quantity = fields.IntField()
     status = fields.CharEnumField(
         AllocationStatus, max_length=16, default=AllocationStatus.ALLOCATED
@@ -213,11 +205,11 @@ class ReorderPolicy(TenantModel):
     sku: fields.ForeignKeyRelation[Sku] = fields.ForeignKeyField(
         "merchantops.Sku", related_name="reorder_policies", on_delete=fields.CASCADE
     )
-    sku_id: object
+    sku_id: UUID
     warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "merchantops.Warehouse", related_name="reorder_policies", on_delete=fields.CASCADE
     )
-    warehouse_id: object
+    warehouse_id: UUID
     safety_stock = fields.IntField(default=0)
     reorder_point = fields.IntField(default=0)
     reorder_quantity = fields.IntField(default=0)
@@ -241,7 +233,7 @@ class SkuAnalytics(TenantModel):
     sku: fields.ForeignKeyRelation[Sku] = fields.ForeignKeyField(
         "merchantops.Sku", related_name="analytics", on_delete=fields.CASCADE
     )
-    sku_id: object
+    sku_id: UUID
     abc_class = fields.CharEnumField(AbcClass, max_length=1)
     usage_value = fields.DecimalField(max_digits=18, decimal_places=2)
     turnover = fields.DecimalField(max_digits=12, decimal_places=4, null=True)

@@ -70,7 +70,7 @@ async def _locked(levels: Any) -> list[StockLevel]:
     return list(await levels.order_by("id").select_for_update())
 
 
-async def _events(pairs: Iterable[tuple[Any, Any]], cause: str) -> None:
+async def _events(pairs: Iterable[tuple[UUID, UUID]], cause: str) -> None:
     for sku_id, warehouse_id in sorted(set(pairs), key=str):
         await emit_stock_changed(sku_id, warehouse_id, cause)
 
@@ -111,7 +111,7 @@ async def receive_stock(
                 lot.id,
                 after={"trace_code": trace_code, "zone_id": str(zone.id), "quantity": quantity},
             )
-            await emit_stock_changed(sku_id, zone.warehouse_id, "receipt")  # type: ignore[arg-type]
+            await emit_stock_changed(sku_id, zone.warehouse_id, "receipt")
     except IntegrityError as error:
         raise AlreadyExists(f"A lot '{trace_code}' exists already.", field="traceCode") from error
     return lot
@@ -224,7 +224,7 @@ async def _close(allocation_id: UUID, status: AllocationStatus) -> Allocation:
             before=before,
             after=_allocation(allocation),
         )
-        await emit_stock_changed(allocation.sku_id, allocation.warehouse_id, verb)  # type: ignore[arg-type]
+        await emit_stock_changed(allocation.sku_id, allocation.warehouse_id, verb)
     return allocation
 
 
@@ -265,7 +265,7 @@ async def adjust(lot_id: UUID, zone_id: UUID, delta: int, reason: str) -> StockL
             "stock.adjust", "stock_level", level.id, before=before,
             after={"on_hand": level.on_hand, "reason": reason},
         )  # fmt: skip
-        await emit_stock_changed(lot.sku_id, zone.warehouse_id, "adjustment")  # type: ignore[arg-type]
+        await emit_stock_changed(lot.sku_id, zone.warehouse_id, "adjustment")
     return level
 
 

@@ -56,6 +56,13 @@ async def get_zone(id: UUID, field: str = "zoneId") -> Zone:
     return zone
 
 
+async def default_zone(warehouse_id: UUID) -> Zone | None:
+    """Where goods go when nobody says: the warehouse's `MAIN` zone, the first by code if it has
+    none (an older warehouse), None if it has no zone at all."""
+    zones = Zone.filter(warehouse_id=warehouse_id)
+    return await zones.filter(code=DEFAULT_ZONE).first() or await zones.order_by("code").first()
+
+
 async def create_warehouse(code: str, name: str) -> Warehouse:
     code, name = validate_code(code), validate_name(name)
     if await Warehouse.exists(code=code):
@@ -105,6 +112,7 @@ __all__ = [
     "DEFAULT_ZONE",
     "create_warehouse",
     "create_zone",
+    "default_zone",
     "get_warehouse",
     "get_zone",
     "rename_warehouse",

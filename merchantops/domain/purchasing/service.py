@@ -3,14 +3,14 @@
 Compliance is asked at submit and at approve with the facts of `FACTS`. A deny refuses the
 transition and writes nothing; a required approval moves the order to `awaiting_approval`
 (`pending_approval_id` names the request) until the role decides: approval applies the
-transition, rejection puts the order back where it was (draft, or submitted). Receiving turns
-each received line into a lot with its trace code and a receipt movement in the ledger, in the
-zone a line names or the warehouse's default zone `MAIN`.
+transition, rejection puts the order back where it was (draft, or submitted): `handlers.py`.
+Receiving turns each received line into a lot with its trace code and a receipt movement
+(inventory's `ledger.receive`), in the zone a line names or the warehouse's default zone, and
+records the lot as the receipt's (`ReceivedLot`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,18 +24,19 @@ from merchantops.domain.catalog.models import Sku
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest
-from merchantops.domain.inventory import ledger, positions
+from merchantops.domain.inventory import ledger, positions, warehouses
 from merchantops.domain.inventory.models import Lot, Warehouse, Zone
-from merchantops.domain.inventory.warehouses import DEFAULT_ZONE
+from merchantops.domain.purchasing.errors import AwaitingApproval, InvalidTransition
 from merchantops.domain.purchasing.models import (
     PoStatus,
     PurchaseOrder,
     PurchaseOrderLine,
     Receipt,
+    ReceivedLot,
 )
 from merchantops.domain.suppliers.models import Supplier
 from merchantops.domain.values import money, text
-from merchantops.errors import DomainError, InvalidInput, NotFound
+from merchantops.errors import InvalidInput, NotFound
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox, sequences
 from merchantops.tenants.context import current_actor
@@ -44,10 +45,6 @@ SUBMIT = "purchase_order.submit"
 APPROVE = "purchase_order.approve"
 MAX_LINES = 200
 MAX_QUANTITY = 10_000_000
-
-
-class AwaitingApproval(DomainError):
-    code = "AWAITING_APPROVAL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,15 +139,11 @@ async def create(
 
 
 async def submit(evaluator: RuleEvaluator, actor: Actor, id: UUID) -> Transition:
-    return await _governed_step(
-        evaluator, actor, id, PoStatus.DRAFT, "submitted", SUBMIT, _submitted
-    )
+    return await _governed_step(evaluator, actor, id, PoStatus.DRAFT, "submitted", SUBMIT)
 
 
 async def approve(evaluator: RuleEvaluator, actor: Actor, id: UUID) -> Transition:
-    return await _governed_step(
-        evaluator, actor, id, PoStatus.SUBMITTED, "approved", APPROVE, _approved
-    )
+    return await _governed_step(evaluator, actor, id, PoStatus.SUBMITTED, "approved", APPROVE)
 
 
 async def _governed_step(
@@ -160,58 +153,26 @@ async def _governed_step(
     status: PoStatus,
     target: str,
     action: str,
-    apply: Callable[[PurchaseOrder], Awaitable[PurchaseOrder]],
 ) -> Transition:
     """Move an order out of `status` as compliance allows: refused, held for approval, or done."""
     async with in_transaction():
         order = await _locked(id, status, target)
         pending = await approvals.governed(
-            evaluator, actor, action, await _fact(order), subject=("purchase_order", order.id)
+            evaluator,
+            actor,
+            action,
+            await compliance_fact(order),
+            subject=("purchase_order", order.id),
         )
         if pending is not None:
             return Transition(await _wait(order, pending), pending)
-        return Transition(await apply(order))
+        return Transition(await advance(order, action))
 
 
-# Where an order held for approval of each action came from, and goes back to on rejection.
-_HELD_FROM = {SUBMIT: PoStatus.DRAFT, APPROVE: PoStatus.SUBMITTED}
-
-
-async def _held_for(request: ApprovalRequest) -> PurchaseOrder:
-    order = await PurchaseOrder.select_for_update().get(id=request.subject_id)
-    if order.status is not PoStatus.AWAITING_APPROVAL or order.pending_approval_id != request.id:
-        raise InvalidTransition(
-            f"The purchase order is {order.status.value} now; the request no longer applies.",
-            field="id",
-        )
-    order.pending_approval_id = None
-    return order
-
-
-def apply_approved(action: str) -> approvals.Handler:
-    """The handler that applies an approved `action` to the order waiting for it."""
-
-    async def apply(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
-        order = await _held_for(request)
-        subject = ("purchase_order", order.id)
-        fact = await _fact(order)
-        await approvals.governed(evaluator, actor, action, fact, subject=subject, approved=True)
-        await (_submitted if action == SUBMIT else _approved)(order)
-
-    return apply
-
-
-async def rejected(request: ApprovalRequest, evaluator: RuleEvaluator, actor: Actor) -> None:
-    order = await _held_for(request)
-    order.status = _HELD_FROM[request.action]
-    await order.save(update_fields=["status", "pending_approval_id", "updated_at"])
-    await audit.record(
-        "purchase_order.released",
-        "purchase_order",
-        order.id,
-        before={"status": PoStatus.AWAITING_APPROVAL.value},
-        after={"status": order.status.value},
-    )
+async def advance(order: PurchaseOrder, action: str) -> PurchaseOrder:
+    """Apply the step of `action` (`SUBMIT` or `APPROVE`), compliance having allowed it or an
+    approver approved it. In the caller's transaction, the order locked."""
+    return await (_submitted if action == SUBMIT else _approved)(order)
 
 
 async def receive(id: UUID, lines: list[ReceiptLine], *, note: str = "") -> Receipt:
@@ -228,7 +189,7 @@ async def receive(id: UUID, lines: list[ReceiptLine], *, note: str = "") -> Rece
                 f"A {order.status.value} purchase order receives no goods.", field="id"
             )
         by_id = {line.id: line for line in await PurchaseOrderLine.filter(purchase_order=order)}
-        default_zone = await _default_zone(order.warehouse_id)
+        default_zone = await warehouses.default_zone(order.warehouse_id)
         receipt = await Receipt.create(
             purchase_order=order, received_by=current_actor()[:100], note=note
         )
@@ -261,24 +222,23 @@ async def receive(id: UUID, lines: list[ReceiptLine], *, note: str = "") -> Rece
                     f"Trace code '{code}' is taken.", field=f"lines.{index}.traceCode"
                 )
             lot = await ledger.receive(
-                sku_id=line.sku_id,  # type: ignore[arg-type]
+                sku_id=line.sku_id,
                 zone=zone,
                 quantity=item.quantity,
                 trace_code=code,
                 received_at=now,
                 reference=order.number,
-                supplier_id=order.supplier_id,  # type: ignore[arg-type]
-                purchase_order_id=order.id,
-                receipt_id=receipt.id,
+                supplier_id=order.supplier_id,
                 expires_on=item.expires_on,
             )
+            await ReceivedLot.create(lot=lot, receipt=receipt, purchase_order=order)
             line.received_quantity += item.quantity
             await line.save(update_fields=["received_quantity"])
             received.append(
                 {"line": line.line_no, "quantity": item.quantity, "lot": lot.trace_code}
             )
         for sku_id in {line.sku_id for line in by_id.values() if line.received_quantity}:
-            await positions.emit_stock_changed(sku_id, order.warehouse_id, "receipt")  # type: ignore[arg-type]
+            await positions.emit_stock_changed(sku_id, order.warehouse_id, "receipt")
         complete = all(line.received_quantity >= line.quantity for line in by_id.values())
         before = order.status
         order.status = PoStatus.RECEIVED if complete else PoStatus.PARTIALLY_RECEIVED
@@ -364,12 +324,6 @@ async def _wait(order: PurchaseOrder, pending: ApprovalRequest) -> PurchaseOrder
     return order
 
 
-async def _default_zone(warehouse_id: object) -> Zone | None:
-    """The warehouse's `MAIN` zone; the first by code if it has none (an older warehouse)."""
-    zones = Zone.filter(warehouse_id=warehouse_id)
-    return await zones.filter(code=DEFAULT_ZONE).first() or await zones.order_by("code").first()
-
-
 async def _submitted(order: PurchaseOrder) -> PurchaseOrder:
     return await _move(order, PoStatus.SUBMITTED, "submitted_at", "purchase_order.submitted")
 
@@ -397,7 +351,8 @@ async def _move(order: PurchaseOrder, status: PoStatus, stamp: str, event: str) 
     return order
 
 
-async def _fact(order: PurchaseOrder) -> dict[str, Any]:
+async def compliance_fact(order: PurchaseOrder) -> dict[str, Any]:
+    """What compliance decides a step of `order` on (the facts of `FACTS`)."""
     supplier = await Supplier.get(id=order.supplier_id)
     return {
         "po": {
@@ -431,17 +386,15 @@ def _terms(terms: Terms) -> dict[str, Any]:
 __all__ = [
     "APPROVE",
     "SUBMIT",
-    "AwaitingApproval",
-    "InvalidTransition",
     "LineSpec",
     "ReceiptLine",
     "Terms",
     "Transition",
-    "apply_approved",
+    "advance",
     "approve",
     "cancel",
     "close",
+    "compliance_fact",
     "create",
     "receive",
-    "rejected",
 ]

@@ -1,9 +1,8 @@
-"""Inventory queries: Relay connections with filter and sort inputs, all `inventory:read`."""
+"""Inventory queries: Relay connections with filter and sort inputs (`filters.py`), all
+`inventory:read`, paged by the one paginator."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -12,21 +11,31 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.extensions import narrowed
 from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
 from merchantops.api.graphql.core.pagination import Connection, itself, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
-from merchantops.api.graphql.core.sorting import SortDirection, order
-from merchantops.api.graphql.inventory.types import (
-    AbcClass,
-    AllocationNode,
-    AllocationStatus,
+from merchantops.api.graphql.core.sorting import order
+from merchantops.api.graphql.inventory.analytics_types import (
     LedgerCheck,
     LedgerMismatch,
-    LotNode,
-    MovementKind,
     ReorderPolicyNode,
     ReorderSuggestion,
     SkuAnalyticsNode,
+)
+from merchantops.api.graphql.inventory.filters import (
+    AllocationFilter,
+    LotFilter,
+    LotSort,
+    ReorderPolicyFilter,
+    SkuAnalyticsFilter,
+    StockLevelFilter,
+    StockLevelSort,
+    StockMovementFilter,
+)
+from merchantops.api.graphql.inventory.types import (
+    AllocationNode,
+    LotNode,
     StockLevelNode,
     StockMovementNode,
     WarehouseNode,
@@ -34,82 +43,6 @@ from merchantops.api.graphql.inventory.types import (
 from merchantops.domain.inventory import models, positions, reconcile
 
 READ = TenantPermission("inventory", "read")
-
-
-@strawberry.enum
-class StockLevelSortField(Enum):
-    RECEIVED_AT = "received_at"
-    EXPIRES_ON = "expires_on"
-    ON_HAND = "on_hand"
-    ALLOCATED = "allocated"
-
-
-@strawberry.input
-class StockLevelSort:
-    field: StockLevelSortField = StockLevelSortField.RECEIVED_AT
-    direction: SortDirection = SortDirection.ASC
-
-
-@strawberry.input
-class StockLevelFilter:
-    sku_id: strawberry.ID | None = None
-    warehouse_id: strawberry.ID | None = None
-    zone_id: strawberry.ID | None = None
-    lot_id: strawberry.ID | None = None
-    only_available: bool = strawberry.field(
-        default=False, description="Only levels with units not allocated."
-    )
-
-
-@strawberry.input
-class StockMovementFilter:
-    sku_id: strawberry.ID | None = None
-    warehouse_id: strawberry.ID | None = None
-    lot_id: strawberry.ID | None = None
-    kind: MovementKind | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-@strawberry.input
-class AllocationFilter:
-    sku_id: strawberry.ID | None = None
-    warehouse_id: strawberry.ID | None = None
-    status: AllocationStatus | None = None
-    reference: str | None = None
-
-
-@strawberry.enum
-class LotSortField(Enum):
-    RECEIVED_AT = "received_at"
-    EXPIRES_ON = "expires_on"
-    TRACE_CODE = "trace_code"
-
-
-@strawberry.input
-class LotSort:
-    field: LotSortField = LotSortField.RECEIVED_AT
-    direction: SortDirection = SortDirection.DESC
-
-
-@strawberry.input
-class LotFilter:
-    sku_id: strawberry.ID | None = None
-    supplier_id: strawberry.ID | None = None
-    purchase_order_id: strawberry.ID | None = None
-    expires_before: datetime | None = None
-
-
-@strawberry.input
-class ReorderPolicyFilter:
-    sku_id: strawberry.ID | None = None
-    warehouse_id: strawberry.ID | None = None
-
-
-@strawberry.input
-class SkuAnalyticsFilter:
-    abc_class: AbcClass | None = None
-    sku_id: strawberry.ID | None = None
 
 
 def _ids(queryset: QuerySet[Any], **ids: tuple[str | None, str]) -> QuerySet[Any]:
@@ -160,8 +93,8 @@ class InventoryQuery:
             models.Lot.all(),
             sku_id=(filter.sku_id, "Sku"),
             supplier_id=(filter.supplier_id, "Supplier"),
-            purchase_order_id=(filter.purchase_order_id, "PurchaseOrder"),
         )
+        lots = narrowed(filter, lots)  # what areas depending on inventory add to the filter
         if filter.expires_before is not None:
             lots = lots.filter(expires_on__lt=filter.expires_before.date())
         return await paginate(

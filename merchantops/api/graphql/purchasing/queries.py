@@ -1,8 +1,6 @@
-from __future__ import annotations
+"""Purchasing queries: purchase orders, `purchase_order:read`."""
 
-from datetime import datetime
-from decimal import Decimal
-from enum import Enum
+from __future__ import annotations
 
 import strawberry
 
@@ -10,37 +8,12 @@ from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.pagination import Connection, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
-from merchantops.api.graphql.core.sorting import SortDirection, order
-from merchantops.api.graphql.purchasing.types import PoStatus, PurchaseOrderNode
+from merchantops.api.graphql.core.sorting import order
+from merchantops.api.graphql.purchasing.filters import PurchaseOrderFilter, PurchaseOrderSort
+from merchantops.api.graphql.purchasing.types import PurchaseOrderNode
 from merchantops.domain.purchasing import models
 
 READ = TenantPermission("purchase_order", "read")
-
-
-@strawberry.enum
-class PurchaseOrderSortField(Enum):
-    NUMBER = "number"
-    TOTAL = "total"
-    CREATED_AT = "created_at"
-    DELIVERY_DATE = "delivery_date"
-
-
-@strawberry.input
-class PurchaseOrderSort:
-    field: PurchaseOrderSortField = PurchaseOrderSortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
-
-
-@strawberry.input
-class PurchaseOrderFilter:
-    statuses: list[PoStatus] | None = None
-    supplier_id: strawberry.ID | None = None
-    warehouse_id: strawberry.ID | None = None
-    total_at_least: Decimal | None = None
-    total_at_most: Decimal | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    awaiting_approval: bool | None = None
 
 
 @strawberry.type

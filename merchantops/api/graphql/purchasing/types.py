@@ -1,8 +1,12 @@
+"""GraphQL types of the purchasing area, and what it adds to inventory's `Lot` (the order and
+the receipt that brought a lot in: purchasing records them, `core/extensions.py`)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Self
+from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -10,10 +14,17 @@ from strawberry import relay
 from merchantops.api.graphql.approvals.types import ApprovalRequestNode
 from merchantops.api.graphql.catalog.types import SkuNode, load_sku
 from merchantops.api.graphql.core.context import Info
+from merchantops.api.graphql.core.extensions import contributed
+from merchantops.api.graphql.inventory.types import LotNode, global_id
 from merchantops.api.graphql.suppliers.types import SupplierNode, load_supplier
 from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.purchasing import models
-from merchantops.domain.purchasing.models import PurchaseOrder, PurchaseOrderLine
+from merchantops.domain.purchasing.models import (
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    ReceivedLot,
+)
 
 # The domain's own enum, exposed as it is: one list of values to keep.
 PoStatus = models.PoStatus
@@ -27,7 +38,7 @@ class PurchaseOrderLineNode(relay.Node):
     quantity: int
     unit_cost: Decimal
     received_quantity: int
-    sku_pk: strawberry.Private[object]
+    sku_pk: strawberry.Private[UUID]
 
     @strawberry.field
     def amount(self) -> Decimal:
@@ -55,11 +66,11 @@ class ReceiptNode(relay.Node):
     received_by: str
     note: str
     received_at: datetime
-    order_pk: strawberry.Private[object]
+    order_pk: strawberry.Private[UUID]
 
     @strawberry.field
     async def purchase_order(self, info: Info) -> PurchaseOrderNode:
-        order = await info.context.loaders.by_id(PurchaseOrder).load(self.order_pk)  # type: ignore[arg-type]
+        order = await info.context.loaders.by_id(PurchaseOrder).load(self.order_pk)
         assert order is not None
         return PurchaseOrderNode.from_model(order)
 
@@ -92,8 +103,8 @@ class PurchaseOrderNode(relay.Node):
     created_at: datetime
     updated_at: datetime
     warehouse_id: strawberry.ID
-    supplier_pk: strawberry.Private[object]
-    pending_approval_pk: strawberry.Private[object]
+    supplier_pk: strawberry.Private[UUID]
+    pending_approval_pk: strawberry.Private[UUID | None]
 
     @strawberry.field
     async def supplier(self, info: Info) -> SupplierNode:
@@ -110,7 +121,7 @@ class PurchaseOrderNode(relay.Node):
     async def pending_approval(self, info: Info) -> ApprovalRequestNode | None:
         if self.pending_approval_pk is None:
             return None
-        found = await info.context.loaders.by_id(ApprovalRequest).load(self.pending_approval_pk)  # type: ignore[arg-type]
+        found = await info.context.loaders.by_id(ApprovalRequest).load(self.pending_approval_pk)
         return ApprovalRequestNode.from_model(found) if found else None
 
     @classmethod
@@ -137,4 +148,66 @@ class PurchaseOrderNode(relay.Node):
         )
 
 
-__all__ = ["PoStatus", "PurchaseOrderLineNode", "PurchaseOrderNode", "ReceiptNode"]
+async def _received(root: LotNode, info: Info) -> ReceivedLot | None:
+    """The record of the receipt that brought the lot in; None for a lot received otherwise."""
+    found = await info.context.loaders.grouped(ReceivedLot, "lot_id", "id").load(root.id)
+    return found[0] if found else None
+
+
+async def lot_purchase_order_id(root: LotNode, info: Info) -> strawberry.ID | None:
+    received = await _received(root, info)
+    return None if received is None else global_id("PurchaseOrder", received.purchase_order_id)
+
+
+async def lot_purchase_order(root: LotNode, info: Info) -> PurchaseOrderNode | None:
+    received = await _received(root, info)
+    if received is None:
+        return None
+    order = await info.context.loaders.by_id(PurchaseOrder).load(received.purchase_order_id)
+    return PurchaseOrderNode.from_model(order) if order else None
+
+
+async def lot_receipt_id(root: LotNode, info: Info) -> strawberry.ID | None:
+    received = await _received(root, info)
+    return None if received is None else global_id("Receipt", received.receipt_id)
+
+
+async def lot_receipt(root: LotNode, info: Info) -> ReceiptNode | None:
+    received = await _received(root, info)
+    if received is None:
+        return None
+    receipt = await info.context.loaders.by_id(Receipt).load(received.receipt_id)
+    return ReceiptNode.from_model(receipt) if receipt else None
+
+
+@strawberry.type
+class LotProvenance:
+    """What purchasing adds to inventory's `Lot`: the order and the receipt it came from."""
+
+    purchase_order_id: strawberry.ID | None = contributed(
+        after="supplier_id", resolver=lot_purchase_order_id
+    )
+    purchase_order: PurchaseOrderNode | None = contributed(
+        after="supplier",
+        resolver=lot_purchase_order,
+        description="Traceability: the order the lot came from.",
+    )
+    receipt_id: strawberry.ID | None = contributed(after="purchase_order", resolver=lot_receipt_id)
+    receipt: ReceiptNode | None = contributed(
+        after="receipt_id",
+        resolver=lot_receipt,
+        description="Traceability: the receipt that brought the lot in.",
+    )
+
+
+__all__ = [
+    "LotProvenance",
+    "PoStatus",
+    "PurchaseOrderLineNode",
+    "PurchaseOrderNode",
+    "ReceiptNode",
+    "lot_purchase_order",
+    "lot_purchase_order_id",
+    "lot_receipt",
+    "lot_receipt_id",
+]

@@ -5,15 +5,15 @@ from uuid import uuid4
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.errors import UserError, user_errors
+from merchantops.api.graphql.core.errors import UserError
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
-from merchantops.api.graphql.inventory.types import ReorderPolicyNode
+from merchantops.api.graphql.inventory.analytics_types import ReorderPolicyNode
 from merchantops.api.graphql.jobs.types import JobNode
 from merchantops.domain.inventory import positions
 from merchantops.domain.inventory.analytics import DEFAULT_PERIOD_DAYS
 from merchantops.domain.inventory.jobs import ANALYTICS
-from merchantops.errors import DomainError, InvalidInput
+from merchantops.errors import InvalidInput
 from merchantops.tenants import jobs
 from merchantops.workers.registry import retry_policy
 
@@ -53,16 +53,13 @@ class AnalyticsMutation:
         description="Safety stock and reorder point of a SKU in a warehouse (created or changed).",
     )
     async def set_reorder_policy(self, input: SetReorderPolicyInput) -> ReorderPolicyPayload:
-        try:
-            policy = await positions.set_reorder_policy(
-                decode_id(input.sku_id, "Sku", "skuId"),
-                decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
-                safety_stock=input.safety_stock,
-                reorder_point=input.reorder_point,
-                reorder_quantity=input.reorder_quantity,
-            )
-        except DomainError as error:
-            return ReorderPolicyPayload(errors=user_errors(error))
+        policy = await positions.set_reorder_policy(
+            decode_id(input.sku_id, "Sku", "skuId"),
+            decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
+            safety_stock=input.safety_stock,
+            reorder_point=input.reorder_point,
+            reorder_quantity=input.reorder_quantity,
+        )
         return ReorderPolicyPayload(policy=ReorderPolicyNode.from_model(policy))
 
     @strawberry.mutation(
@@ -74,8 +71,7 @@ class AnalyticsMutation:
     ) -> JobStartedPayload:
         days = (input or RunInventoryAnalyticsInput()).period_days
         if not 1 <= days <= 3660:
-            error = InvalidInput("The period is 1 to 3660 days.", field="periodDays")
-            return JobStartedPayload(errors=user_errors(error))
+            raise InvalidInput("The period is 1 to 3660 days.", field="periodDays")
         tenant_id = info.context.principal.tenant_id
         assert tenant_id is not None
         key, payload = f"{ANALYTICS}:{tenant_id}:{uuid4()}", {"period_days": days}

@@ -4,13 +4,12 @@ from datetime import date, datetime
 
 import strawberry
 
-from merchantops.api.graphql.core.errors import UserError, user_errors
+from merchantops.api.graphql.core.errors import UserError
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.inputs import limit
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.inventory.types import AllocationNode, LotNode, StockLevelNode
 from merchantops.domain.inventory import stock
-from merchantops.errors import DomainError
 
 WRITE = TenantPermission("inventory", "write")
 
@@ -88,18 +87,15 @@ class StockMutation:
         description="A manual receipt (opening balance, found stock) as a new lot.",
     )
     async def receive_stock(self, input: ReceiveStockInput) -> LotPayload:
-        try:
-            lot = await stock.receive_stock(
-                sku_id=decode_id(input.sku_id, "Sku", "skuId"),
-                zone_id=decode_id(input.zone_id, "Zone", "zoneId"),
-                quantity=input.quantity,
-                trace_code=input.trace_code,
-                reference=input.reference,
-                received_at=input.received_at,
-                expires_on=input.expires_on,
-            )
-        except DomainError as error:
-            return LotPayload(errors=user_errors(error))
+        lot = await stock.receive_stock(
+            sku_id=decode_id(input.sku_id, "Sku", "skuId"),
+            zone_id=decode_id(input.zone_id, "Zone", "zoneId"),
+            quantity=input.quantity,
+            trace_code=input.trace_code,
+            reference=input.reference,
+            received_at=input.received_at,
+            expires_on=input.expires_on,
+        )
         return LotPayload(lot=LotNode.from_model(lot))
 
     @strawberry.mutation(
@@ -107,31 +103,22 @@ class StockMutation:
         description="Reserve stock FIFO (expiring lots first); OUT_OF_STOCK when too little.",
     )
     async def allocate_stock(self, input: AllocateStockInput) -> AllocationPayload:
-        try:
-            allocation = await stock.allocate(
-                decode_id(input.sku_id, "Sku", "skuId"),
-                decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
-                input.quantity,
-                input.reference,
-            )
-        except DomainError as error:
-            return AllocationPayload(errors=user_errors(error))
+        allocation = await stock.allocate(
+            decode_id(input.sku_id, "Sku", "skuId"),
+            decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
+            input.quantity,
+            input.reference,
+        )
         return AllocationPayload(allocation=AllocationNode.from_model(allocation))
 
     @strawberry.mutation(extensions=[requires(WRITE)], description="Give the units back.")
     async def release_allocation(self, input: AllocationInput) -> AllocationPayload:
-        try:
-            allocation = await stock.release(decode_id(input.id, "Allocation"))
-        except DomainError as error:
-            return AllocationPayload(errors=user_errors(error))
+        allocation = await stock.release(decode_id(input.id, "Allocation"))
         return AllocationPayload(allocation=AllocationNode.from_model(allocation))
 
     @strawberry.mutation(extensions=[requires(WRITE)], description="The units leave the stock.")
     async def ship_allocation(self, input: AllocationInput) -> AllocationPayload:
-        try:
-            allocation = await stock.ship(decode_id(input.id, "Allocation"))
-        except DomainError as error:
-            return AllocationPayload(errors=user_errors(error))
+        allocation = await stock.ship(decode_id(input.id, "Allocation"))
         return AllocationPayload(allocation=AllocationNode.from_model(allocation))
 
     @strawberry.mutation(
@@ -139,29 +126,23 @@ class StockMutation:
         description="Correct on hand of a lot in a zone; BELOW_ALLOCATED if it would go under.",
     )
     async def adjust_stock(self, input: AdjustStockInput) -> StockLevelPayload:
-        try:
-            level = await stock.adjust(
-                decode_id(input.lot_id, "Lot", "lotId"),
-                decode_id(input.zone_id, "Zone", "zoneId"),
-                input.delta,
-                input.reason,
-            )
-        except DomainError as error:
-            return StockLevelPayload(errors=user_errors(error))
+        level = await stock.adjust(
+            decode_id(input.lot_id, "Lot", "lotId"),
+            decode_id(input.zone_id, "Zone", "zoneId"),
+            input.delta,
+            input.reason,
+        )
         return StockLevelPayload(stock_level=StockLevelNode.from_model(level))
 
     @strawberry.mutation(extensions=[requires(WRITE)])
     async def transfer_stock(self, input: TransferStockInput) -> TransferPayload:
-        try:
-            source, target = await stock.transfer(
-                decode_id(input.lot_id, "Lot", "lotId"),
-                decode_id(input.from_zone_id, "Zone", "fromZoneId"),
-                decode_id(input.to_zone_id, "Zone", "toZoneId"),
-                input.quantity,
-                input.reference,
-            )
-        except DomainError as error:
-            return TransferPayload(errors=user_errors(error))
+        source, target = await stock.transfer(
+            decode_id(input.lot_id, "Lot", "lotId"),
+            decode_id(input.from_zone_id, "Zone", "fromZoneId"),
+            decode_id(input.to_zone_id, "Zone", "toZoneId"),
+            input.quantity,
+            input.reference,
+        )
         return TransferPayload(
             source=StockLevelNode.from_model(source), target=StockLevelNode.from_model(target)
         )

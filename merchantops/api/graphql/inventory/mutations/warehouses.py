@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
-from merchantops.api.graphql.core.errors import UserError, user_errors
+from merchantops.api.graphql.core.errors import UserError
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.inventory.types import WarehouseNode, ZoneNode
 from merchantops.domain.inventory import warehouses
-from merchantops.errors import DomainError
 
 WRITE = TenantPermission("inventory", "write")
 
@@ -49,30 +48,19 @@ class WarehouseMutation:
         extensions=[requires(WRITE)], description="A warehouse, with its default zone MAIN."
     )
     async def create_warehouse(self, input: CreateWarehouseInput) -> WarehousePayload:
-        try:
-            warehouse = await warehouses.create_warehouse(input.code, input.name)
-        except DomainError as error:
-            return WarehousePayload(errors=user_errors(error))
+        warehouse = await warehouses.create_warehouse(input.code, input.name)
         return WarehousePayload(warehouse=WarehouseNode.from_model(warehouse))
 
     @strawberry.mutation(extensions=[requires(WRITE)])
     async def rename_warehouse(self, input: RenameWarehouseInput) -> WarehousePayload:
-        try:
-            warehouse = await warehouses.rename_warehouse(
-                decode_id(input.id, "Warehouse"), input.name
-            )
-        except DomainError as error:
-            return WarehousePayload(errors=user_errors(error))
+        warehouse = await warehouses.rename_warehouse(decode_id(input.id, "Warehouse"), input.name)
         return WarehousePayload(warehouse=WarehouseNode.from_model(warehouse))
 
     @strawberry.mutation(extensions=[requires(WRITE)])
     async def create_zone(self, input: CreateZoneInput) -> ZonePayload:
-        try:
-            zone = await warehouses.create_zone(
-                decode_id(input.warehouse_id, "Warehouse", "warehouseId"), input.code, input.name
-            )
-        except DomainError as error:
-            return ZonePayload(errors=user_errors(error))
+        zone = await warehouses.create_zone(
+            decode_id(input.warehouse_id, "Warehouse", "warehouseId"), input.code, input.name
+        )
         return ZonePayload(zone=ZoneNode.from_model(zone))
 
 
