@@ -19,7 +19,6 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
-from merchantops.domain.catalog.errors import InvalidTransition
 from merchantops.domain.catalog.models import Sku
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor

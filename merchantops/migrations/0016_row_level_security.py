@@ -26,7 +26,7 @@ async def _backward(apps, schema_editor) -> None:  # type: ignore[no-untyped-def
 
 
 class Migration(migrations.Migration):
-    dependencies = [('merchantops', '0014_rule_set_activations')]
+    dependencies = [('merchantops', '0015_received_lots')]
 
     initial = False
 

@@ -16,7 +16,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('merchantops', '0016_citus_keys')]
+    dependencies = [('merchantops', '0017_citus_keys')]
 
     initial = False
 

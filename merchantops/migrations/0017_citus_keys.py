@@ -23,7 +23,7 @@ async def _backward(apps, schema_editor) -> None:  # type: ignore[no-untyped-def
     pass  # two-column keys serve one-column lookups as well; nothing to undo
 
 class Migration(migrations.Migration):
-    dependencies = [('merchantops', '0015_row_level_security')]
+    dependencies = [('merchantops', '0016_row_level_security')]
 
     initial = False
 

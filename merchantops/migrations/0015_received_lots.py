@@ -16,12 +16,12 @@ commit; the provenance is copied from the rows set aside. The rebuild of `purcha
 0013 had lost its unique (tenant, number) and its indexes on SQLite the same way: they are
 created again.
 
-On PostgreSQL `received_lot` gets row-level security like every tenant table (0015).
+On PostgreSQL `received_lot` gets row-level security and its two-column keys with every
+tenant table in 0016 and 0017.
 """
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from merchantops.dbengine import rls
 from tortoise.fields.base import OnDelete
 from uuid import uuid4
 from tortoise import fields
@@ -83,12 +83,9 @@ def _run(sqlite: list[str], other: list[str]):  # type: ignore[no-untyped-def]
     return run
 
 
-async def _protect(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    await rls.protect_every_tenant_table(schema_editor.client)
-
 
 class Migration(migrations.Migration):
-    dependencies = [('merchantops', '0015_row_level_security')]
+    dependencies = [('merchantops', '0014_rule_set_activations')]
 
     initial = False
 
@@ -109,5 +106,4 @@ class Migration(migrations.Migration):
         ops.RemoveField(model_name='Lot', name='purchase_order'),
         ops.RemoveField(model_name='Lot', name='receipt'),
         ops.RunPython(_run(PUT_BACK, []), _run([], [])),
-        ops.RunPython(_protect, _run([], [])),
     ]
