@@ -85,9 +85,8 @@ class SkuNode(relay.Node):
         )
 
 
-# `object`: purchasing and inventory still hold their keys so (they call this).
-async def load_sku(info: Info, pk: object) -> SkuNode:
-    sku = await info.context.loaders.by_id(Sku).load(pk)  # type: ignore[arg-type]
+async def load_sku(info: Info, pk: UUID) -> SkuNode:
+    sku = await info.context.loaders.by_id(Sku).load(pk)
     assert sku is not None
     return SkuNode.from_model(sku)
 

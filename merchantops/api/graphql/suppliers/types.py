@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Self
+from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -136,9 +137,8 @@ class ScoringPolicyType:
         )
 
 
-# `object`: purchasing and inventory still hold their keys so (they call this).
-async def load_supplier(info: Info, pk: object) -> SupplierNode:
-    supplier = await info.context.loaders.by_id(Supplier).load(pk)  # type: ignore[arg-type]
+async def load_supplier(info: Info, pk: UUID) -> SupplierNode:
+    supplier = await info.context.loaders.by_id(Supplier).load(pk)
     assert supplier is not None
     return SupplierNode.from_model(supplier)
 
