@@ -10,7 +10,6 @@ machine never share one; the same skip-or-fail rule applies.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import threading
 import uuid
@@ -32,10 +31,10 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from merchantops import bootstrap
 from merchantops.api.app import create_app
 from merchantops.db import close_db, init_db, migrate_db
-from merchantops.dbengine import rls
 from merchantops.settings import Environment, Settings
 from merchantops.workers.embedding import Background, in_process
 from merchantops.workers.inprocess import InProcessQueue
+from tests.support.app_role import application_role
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_SERVER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -84,25 +83,7 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-APP_ROLE = "merchantops_app"
-
-
-async def _ensure_app_role(database_url: str) -> None:
-    """The application role of production (README, PostgreSQL roles): not a superuser, not
-    BYPASSRLS, so row-level security holds it; granted rows on this run's database, and
-    TRUNCATE for emptying it between tests."""
-    admin = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
-    try:
-        # made by an earlier or a concurrent run already, maybe
-        with contextlib.suppress(asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
-            await admin.execute(
-                f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
-            )
-        for statement in rls.grant_statements(APP_ROLE):
-            await admin.execute(statement)
-        await admin.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
-    finally:
-        await admin.close()
+app_url: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -115,7 +96,7 @@ def postgres_owner_url() -> Iterator[str]:
     _run(_postgres_admin(f'CREATE DATABASE "{name}"'))
     url = f"{_postgres_base()}/{name}"
     _run(migrate_db(url))
-    _run(_ensure_app_role(url))
+    app_url[url] = _run(application_role(url, truncate=True))
     yield url
     _run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
@@ -124,9 +105,7 @@ def postgres_owner_url() -> Iterator[str]:
 def postgres_url(postgres_owner_url: str) -> str:
     """The same database as the application role: every PostgreSQL test runs under row-level
     security, as production does."""
-    parts = urlsplit(postgres_owner_url)
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
+    return app_url[postgres_owner_url]
 
 
 def _unreachable(message: str) -> NoReturn:

@@ -52,6 +52,7 @@ import httpx
 
 from tests.bench.read_path import ROOT, SECRET, _admin, free_port
 from tests.bench.smoke import add_smoke_flag, parse_with_smoke
+from tests.support.app_role import application_role
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 LOGIN = """mutation($email: String!, $password: String!) {
@@ -474,7 +475,8 @@ def main() -> None:
         print(f"seeded the demo tenant in {time.perf_counter() - started:.1f} s")
         env = {
             "ENVIRONMENT": "production",
-            "DATABASE_URL": db_url,
+            # as production runs: the application role, held to row-level security
+            "DATABASE_URL": asyncio.run(application_role(db_url)),
             "SECRET_KEY": SECRET,
             "REDIS_URL": "",
             "THROTTLE_CAPACITY": "100000000",

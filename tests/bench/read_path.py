@@ -40,7 +40,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ import asyncpg
 import httpx
 
 from tests.bench.smoke import add_smoke_flag, parse_with_smoke
+from tests.support.app_role import application_role
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -63,27 +64,6 @@ async def _admin(statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
-
-
-APP_ROLE = "merchantops_app"
-
-
-async def application_role(db_url: str) -> str:
-    """The application role on the bench database (as tests/conftest.py makes it); its URL."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    from merchantops.dbengine import rls
-
-    connection = await asyncpg.connect(db_url.replace("postgres://", "postgresql://"))
-    try:
-        with suppress(asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
-            await connection.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
-        for statement in rls.grant_statements(APP_ROLE):
-            await connection.execute(statement)
-    finally:
-        await connection.close()
-    parts = urlsplit(db_url)
-    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{parts.netloc.rsplit('@', 1)[-1]}"))
 
 
 async def seed(db_url: str, products: int) -> tuple[str, str]:
