@@ -9,7 +9,7 @@ import pytest
 from strawberry.relay.utils import to_base64
 
 from merchantops.api.graphql.core.errors import ApiError
-from merchantops.api.graphql.core.pagination import PREFIX, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, PREFIX, Page, paged, paginate
 
 ROWS = [f"row-{n}" for n in range(7)]
 
@@ -19,8 +19,7 @@ def _info() -> Any:
 
 
 async def _page(**arguments: Any) -> Any:
-    page = {"first": None, "after": None, **arguments}
-    return await paginate(_info(), ROWS, to_node=lambda row: row, **page)
+    return await paginate(_info(), ROWS, Page(**arguments), to_node=lambda row: row)
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 5])
@@ -71,3 +70,33 @@ async def test_page_arguments_out_of_bounds_are_refused_with_a_code(
         await _page(**arguments)
 
     assert refused.value.code == code
+
+
+async def test_paged_declares_the_four_arguments_where_the_page_parameter_stands() -> None:
+    import inspect
+
+    async def rows(
+        self: object, filter: str | None = None, page: Page = EVERY_ROW, sort: int = 0
+    ) -> Page:
+        return page
+
+    wrapped: Any = paged(rows)  # the schema's view: the four arguments, not `page`
+
+    assert list(inspect.signature(wrapped).parameters) == [
+        "self",
+        "filter",
+        "first",
+        "after",
+        "last",
+        "before",
+        "sort",
+    ]
+    assert await wrapped(None, first=2, after="x") == Page(first=2, after="x")
+
+
+def test_paged_refuses_a_resolver_without_a_page_parameter() -> None:
+    async def rows(self: object) -> None:
+        return None
+
+    with pytest.raises(TypeError, match="no `page` parameter"):
+        paged(rows)

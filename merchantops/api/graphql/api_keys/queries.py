@@ -4,7 +4,7 @@ import strawberry
 
 from merchantops.api.graphql.api_keys.types import ApiKeyNode
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants.models import ApiKey
 
@@ -15,21 +15,16 @@ class ApiKeyQuery:
         extensions=[requires(TenantPermission("api_key", "read"))],
         description="The tenant's API keys, newest first. Secrets are never shown again.",
     )
+    @paged
     async def api_keys(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[ApiKeyNode]:
         return await paginate(
             info,
             ApiKey.all().order_by("-created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=ApiKeyNode.from_model,
         )
 

@@ -4,7 +4,7 @@ import strawberry
 
 from merchantops.api.graphql.approvals.types import ApprovalRequestNode, ApprovalStatus
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.tenants.templates import OWNER
@@ -16,15 +16,13 @@ class ApprovalQuery:
         extensions=[requires(TenantPermission("approval", "read"))],
         description="Approval requests, newest first; `mine` keeps those the caller may decide.",
     )
+    @paged
     async def approval_requests(
         self,
         info: Info,
         status: ApprovalStatus | None = None,
         mine: bool = False,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[ApprovalRequestNode]:
         rows = ApprovalRequest.all()
         if status is not None:
@@ -36,10 +34,7 @@ class ApprovalQuery:
         return await paginate(
             info,
             rows.order_by("-created_at", "-id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=ApprovalRequestNode.from_model,
         )
 

@@ -5,7 +5,7 @@ import strawberry
 from merchantops.api.graphql.audit.filters import AuditLogFilter
 from merchantops.api.graphql.audit.types import AuditChainReport, AuditEntryNode
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.tenants import audit
 from merchantops.tenants.global_ids import stored_actor, stored_id
@@ -17,14 +17,12 @@ READ = TenantPermission("audit_log", "read")
 @strawberry.type
 class AuditQuery:
     @strawberry.field(extensions=[requires(READ)], description="The audit trail, newest first.")
+    @paged
     async def audit_log(
         self,
         info: Info,
         filter: AuditLogFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[AuditEntryNode]:
         entries = AuditEntry.filter(seq__isnull=False)  # chained (see `audit.seal`)
         if filter is not None:
@@ -40,10 +38,7 @@ class AuditQuery:
         return await paginate(
             info,
             entries.order_by("-seq"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=AuditEntryNode.from_model,
         )
 

@@ -9,7 +9,7 @@ from merchantops.api.graphql.catalog.filters import ProductFilter, ProductSort, 
 from merchantops.api.graphql.catalog.types import ProductNode, SkuNode
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import order
 from merchantops.domain.catalog import models
@@ -21,15 +21,13 @@ READ = TenantPermission("product", "read")
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(extensions=[requires(READ)])
+    @paged
     async def products(
         self,
         info: Info,
         filter: ProductFilter | None = None,
         sort: ProductSort | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[ProductNode]:
         filter, sort = filter or ProductFilter(), sort or ProductSort()
         rows = models.Product.all()
@@ -42,10 +40,7 @@ class CatalogQuery:
         return await paginate(
             info,
             rows.order_by(*order(sort.field.value, sort.direction)),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=ProductNode.from_model,
         )
 
@@ -55,15 +50,13 @@ class CatalogQuery:
         return ProductNode.from_model(found) if found else None
 
     @strawberry.field(extensions=[requires(READ)])
+    @paged
     async def skus(
         self,
         info: Info,
         filter: SkuFilter | None = None,
         sort: SkuSort | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[SkuNode]:
         filter, sort = filter or SkuFilter(), sort or SkuSort()
         rows = models.Sku.all()
@@ -76,10 +69,7 @@ class CatalogQuery:
         return await paginate(
             info,
             rows.order_by(*order(sort.field.value, sort.direction)),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=SkuNode.from_model,
         )
 

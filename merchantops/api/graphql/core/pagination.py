@@ -14,7 +14,10 @@ because `last` without `before` needed it to find the end).
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -30,6 +33,55 @@ T = TypeVar("T", bound=relay.Node)
 PREFIX = "arrayconnection"
 BAD_PAGINATION = "BAD_PAGINATION"
 Rows = QuerySet[Any] | Sequence[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A connection field's four paging arguments, as `paged` hands them to its resolver."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+EVERY_ROW = Page()
+_ARGUMENTS = (("first", int | None), ("after", str | None), ("last", int | None),
+              ("before", str | None))  # fmt: skip
+R = TypeVar("R", bound=Callable[..., Awaitable[Any]])
+
+
+def paged(resolver: R) -> R:
+    """Declare Relay's `first`, `after`, `last` and `before` arguments once: a connection
+    resolver takes `page: Page = EVERY_ROW` where they belong in its argument list, and the
+    schema shows the four arguments there, as if written out (strawberry reads the wrapper's
+    signature; annotations still resolve in the resolver's own module)."""
+    signature = inspect.signature(resolver)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "page":
+            parameters.append(parameter)
+            continue
+        parameters += [
+            inspect.Parameter(name, parameter.kind, default=None, annotation=annotation)
+            for name, annotation in _ARGUMENTS
+        ]
+    if len(parameters) == len(signature.parameters):
+        raise TypeError(f"{resolver.__qualname__} has no `page` parameter to page with")
+
+    @functools.wraps(resolver)
+    async def with_page(
+        *args: Any,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        return await resolver(*args, page=Page(first, after, last, before), **kwargs)
+
+    with_page.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return with_page  # type: ignore[return-value]
 
 
 def page_size_message(max_page_size: int, argument: str = "first") -> str:
@@ -87,17 +139,11 @@ async def _slice(rows: Rows, start: int, count: int) -> list[Any]:
 
 
 async def paginate(
-    info: Info,
-    rows: Rows,
-    *,
-    first: int | None,
-    after: str | None,
-    last: int | None = None,
-    before: str | None = None,
-    to_node: Callable[[Any], T],
+    info: Info, rows: Rows, page: Page, *, to_node: Callable[[Any], T]
 ) -> Connection[T]:
     """One page of `rows` (a queryset ordered by the caller, or a list) as a connection of
-    `to_node(row)`, with the page arguments of the field that returns it."""
+    `to_node(row)`, with the page arguments of the field that returns it (`paged`)."""
+    first, after, last, before = page.first, page.after, page.last, page.before
     limit = info.context.settings.max_page_size
     if first is not None and last is not None:
         raise ApiError(BAD_PAGINATION, "Pass 'first' or 'last', not both.")
@@ -136,4 +182,14 @@ def itself(node: T) -> T:
     return node
 
 
-__all__ = ["BAD_PAGINATION", "PREFIX", "Connection", "itself", "page_size_message", "paginate"]
+__all__ = [
+    "BAD_PAGINATION",
+    "EVERY_ROW",
+    "PREFIX",
+    "Connection",
+    "Page",
+    "itself",
+    "page_size_message",
+    "paged",
+    "paginate",
+]

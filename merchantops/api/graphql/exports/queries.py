@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.exports.types import DataExportNode
 from merchantops.domain.exports.models import DataExport
@@ -15,21 +15,16 @@ class DataExportQuery:
         extensions=[requires(TenantPermission("data_export", "read"))],
         description="Exports, newest first.",
     )
+    @paged
     async def data_exports(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[DataExportNode]:
         return await paginate(
             info,
             DataExport.all().order_by("-created_at", "-id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=DataExportNode.from_model,
         )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.governance.types import AlertStatus, RiskAlertNode
 from merchantops.domain.governance.models import RiskAlert
@@ -15,14 +15,12 @@ class GovernanceQuery:
         extensions=[requires(TenantPermission("risk_alert", "read"))],
         description="Risk alerts, most recently active first.",
     )
+    @paged
     async def risk_alerts(
         self,
         info: Info,
         status: AlertStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[RiskAlertNode]:
         alerts = RiskAlert.all()
         if status is not None:
@@ -30,10 +28,7 @@ class GovernanceQuery:
         return await paginate(
             info,
             alerts.order_by("-updated_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=RiskAlertNode.from_model,
         )
 

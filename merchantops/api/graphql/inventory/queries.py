@@ -13,7 +13,14 @@ from tortoise.queryset import QuerySet
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.extensions import narrowed
 from merchantops.api.graphql.core.ids import decode_id, decode_optional_id
-from merchantops.api.graphql.core.pagination import Connection, itself, paginate
+from merchantops.api.graphql.core.pagination import (
+    EVERY_ROW,
+    Connection,
+    Page,
+    itself,
+    paged,
+    paginate,
+)
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import order
 from merchantops.api.graphql.inventory.analytics_types import (
@@ -57,36 +64,29 @@ def _ids(queryset: QuerySet[Any], **ids: tuple[str | None, str]) -> QuerySet[Any
 @strawberry.type
 class InventoryQuery:
     @strawberry.field(extensions=[requires(READ)], description="Warehouses by code.")
+    @paged
     async def warehouses(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[WarehouseNode]:
         return await paginate(
             info,
             models.Warehouse.all().order_by("code"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=WarehouseNode.from_model,
         )
 
     @strawberry.field(
         extensions=[requires(READ)], description="Lots, newest receipt first unless sorted."
     )
+    @paged
     async def lots(
         self,
         info: Info,
         filter: LotFilter | None = None,
         sort: LotSort | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[LotNode]:
         filter, sort = filter or LotFilter(), sort or LotSort()
         lots = _ids(
@@ -100,10 +100,7 @@ class InventoryQuery:
         return await paginate(
             info,
             lots.order_by(*order(sort.field.value, sort.direction)),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=LotNode.from_model,
         )
 
@@ -115,15 +112,13 @@ class InventoryQuery:
     @strawberry.field(
         extensions=[requires(READ)], description="Stock of each lot in each zone, FIFO by default."
     )
+    @paged
     async def stock_levels(
         self,
         info: Info,
         filter: StockLevelFilter | None = None,
         sort: StockLevelSort | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[StockLevelNode]:
         filter, sort = filter or StockLevelFilter(), sort or StockLevelSort()
         levels = _ids(
@@ -138,22 +133,17 @@ class InventoryQuery:
         return await paginate(
             info,
             levels.order_by(*order(sort.field.value, sort.direction)),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=StockLevelNode.from_model,
         )
 
     @strawberry.field(extensions=[requires(READ)], description="The ledger, newest first.")
+    @paged
     async def stock_movements(
         self,
         info: Info,
         filter: StockMovementFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[StockMovementNode]:
         filter = filter or StockMovementFilter()
         movements = _ids(
@@ -171,22 +161,17 @@ class InventoryQuery:
         return await paginate(
             info,
             movements.order_by("-id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=StockMovementNode.from_model,
         )
 
     @strawberry.field(extensions=[requires(READ)], description="Allocations, newest first.")
+    @paged
     async def allocations(
         self,
         info: Info,
         filter: AllocationFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[AllocationNode]:
         filter = filter or AllocationFilter()
         allocations = _ids(
@@ -201,22 +186,17 @@ class InventoryQuery:
         return await paginate(
             info,
             allocations.order_by("-created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=AllocationNode.from_model,
         )
 
     @strawberry.field(extensions=[requires(READ)])
+    @paged
     async def reorder_policies(
         self,
         info: Info,
         filter: ReorderPolicyFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[ReorderPolicyNode]:
         filter = filter or ReorderPolicyFilter()
         policies = _ids(
@@ -227,10 +207,7 @@ class InventoryQuery:
         return await paginate(
             info,
             policies.order_by("sku_id", "warehouse_id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=ReorderPolicyNode.from_model,
         )
 
@@ -238,24 +215,19 @@ class InventoryQuery:
         extensions=[requires(READ)],
         description="SKUs whose available stock is at or below their reorder point, by SKU code.",
     )
+    @paged
     async def stock_to_reorder(
         self,
         info: Info,
         warehouse_id: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[ReorderSuggestion]:
         warehouse = decode_optional_id(warehouse_id, "Warehouse", "warehouseId")
         found = await positions.to_reorder(warehouse)
         return await paginate(
             info,
             [ReorderSuggestion.from_position(p) for p in found],
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=itself,
         )
 
@@ -263,14 +235,12 @@ class InventoryQuery:
         extensions=[requires(READ)],
         description="ABC class and turnover of each SKU: class A first, then by usage value.",
     )
+    @paged
     async def sku_analytics(
         self,
         info: Info,
         filter: SkuAnalyticsFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[SkuAnalyticsNode]:
         filter = filter or SkuAnalyticsFilter()
         rows = _ids(models.SkuAnalytics.all(), sku_id=(filter.sku_id, "Sku"))
@@ -279,10 +249,7 @@ class InventoryQuery:
         return await paginate(
             info,
             rows.order_by("abc_class", "-usage_value", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=SkuAnalyticsNode.from_model,
         )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.jobs.types import JobNode, JobStatus
 from merchantops.tenants.models import JobRecord
@@ -15,14 +15,12 @@ class JobQuery:
         extensions=[requires(TenantPermission("job", "read"))],
         description="Background jobs, newest first; status DEAD is the dead-letter list.",
     )
+    @paged
     async def jobs(
         self,
         info: Info,
         status: JobStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[JobNode]:
         records = JobRecord.all()
         if status is not None:
@@ -30,10 +28,7 @@ class JobQuery:
         return await paginate(
             info,
             records.order_by("-created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=JobNode.from_model,
         )
 

@@ -6,7 +6,7 @@ import strawberry
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import PLATFORM_ADMIN, requires
 from merchantops.api.graphql.lifecycle.types import (
     PlatformAuditEntryNode,
@@ -35,22 +35,17 @@ class LifecycleQuery:
         extensions=[requires(PLATFORM_ADMIN)],
         description="Tenant archives, newest first; `slug` narrows them to one tenant.",
     )
+    @paged
     async def tenant_archives(
         self,
         info: Info,
         slug: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[TenantArchiveNode]:
         return await paginate(
             info,
             TenantArchive.filter(**_slug(slug)).order_by("-created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=TenantArchiveNode.from_record,
         )
 
@@ -66,22 +61,17 @@ class LifecycleQuery:
         extensions=[requires(PLATFORM_ADMIN)],
         description="Tenant deletions, newest first; `slug` narrows them to one tenant.",
     )
+    @paged
     async def tenant_deletions(
         self,
         info: Info,
         slug: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[TenantDeletionNode]:
         return await paginate(
             info,
             TenantDeletion.filter(**_slug(slug)).order_by("-created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=TenantDeletionNode.from_record,
         )
 
@@ -90,14 +80,12 @@ class LifecycleQuery:
         description="What platform admins did to tenants (exports, deletions), newest first. "
         "Kept after a tenant and its own audit trail are deleted.",
     )
+    @paged
     async def platform_audit_log(
         self,
         info: Info,
         filter: PlatformAuditFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[PlatformAuditEntryNode]:
         entries = PlatformAuditEntry.all()
         if filter is not None:
@@ -111,10 +99,7 @@ class LifecycleQuery:
         return await paginate(
             info,
             entries.order_by("-id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=PlatformAuditEntryNode.from_record,
         )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import (
     AUTHENTICATED,
     PLATFORM_ADMIN,
@@ -47,42 +47,32 @@ class PeopleQuery:
         extensions=[requires(TenantPermission("member", "read"))],
         description="Members of the current tenant, oldest first.",
     )
+    @paged
     async def members(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[MembershipNode]:
         return await paginate(
             info,
             Membership.all().order_by("created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=MembershipNode.from_model,
         )
 
     @strawberry.field(
         extensions=[requires(PLATFORM_ADMIN)], description="Every tenant (platform admins only)."
     )
+    @paged
     async def tenants(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[TenantNode]:
         return await paginate(
             info,
             Tenant.all().order_by("slug"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=TenantNode.from_model,
         )
 
@@ -93,21 +83,16 @@ class StructureQuery:
         extensions=[requires(TenantPermission("department", "read"))],
         description="Departments of the current tenant, by slug.",
     )
+    @paged
     async def departments(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[DepartmentNode]:
         return await paginate(
             info,
             Department.all().order_by("slug"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=DepartmentNode.from_model,
         )
 
@@ -115,21 +100,16 @@ class StructureQuery:
         extensions=[requires(TenantPermission("role", "read"))],
         description="Roles of the current tenant, by slug.",
     )
+    @paged
     async def roles(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[RoleNode]:
         return await paginate(
             info,
             Role.all().order_by("slug"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=RoleNode.from_model,
         )
 

@@ -6,7 +6,7 @@ import strawberry
 
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import order
 from merchantops.api.graphql.purchasing.filters import PurchaseOrderFilter, PurchaseOrderSort
@@ -19,15 +19,13 @@ READ = TenantPermission("purchase_order", "read")
 @strawberry.type
 class PurchaseOrderQuery:
     @strawberry.field(extensions=[requires(READ)])
+    @paged
     async def purchase_orders(
         self,
         info: Info,
         filter: PurchaseOrderFilter | None = None,
         sort: PurchaseOrderSort | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[PurchaseOrderNode]:
         filter, sort = filter or PurchaseOrderFilter(), sort or PurchaseOrderSort()
         rows = models.PurchaseOrder.all()
@@ -54,10 +52,7 @@ class PurchaseOrderQuery:
         return await paginate(
             info,
             rows.order_by(*order(sort.field.value, sort.direction)),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=PurchaseOrderNode.from_model,
         )
 

@@ -8,7 +8,7 @@ from strawberry.scalars import JSON
 from merchantops.api.graphql.core.boundary import PayloadErrors
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.rules.types import (
     DryRunPayload,
@@ -32,14 +32,12 @@ def _json(value: Any) -> JSON:
 @strawberry.type
 class RuleSetQuery:
     @strawberry.field(extensions=[requires(READ)], description="Versions, newest first.")
+    @paged
     async def rule_set_versions(
         self,
         info: Info,
         kind: RuleSetKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[RuleSetVersionNode]:
         found = RuleSetVersion.all()
         if kind is not None:
@@ -47,10 +45,7 @@ class RuleSetQuery:
         return await paginate(
             info,
             found.order_by("-created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=RuleSetVersionNode.from_model,
         )
 

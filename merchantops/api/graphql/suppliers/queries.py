@@ -6,7 +6,7 @@ import strawberry
 from tortoise.expressions import Q
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import order
 from merchantops.api.graphql.suppliers.filters import SupplierFilter, SupplierSort
@@ -19,15 +19,13 @@ READ = TenantPermission("supplier", "read")
 @strawberry.type
 class SupplierQuery:
     @strawberry.field(extensions=[requires(READ)])
+    @paged
     async def suppliers(
         self,
         info: Info,
         filter: SupplierFilter | None = None,
         sort: SupplierSort | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[SupplierNode]:
         filter, sort = filter or SupplierFilter(), sort or SupplierSort()
         rows = models.Supplier.all()
@@ -40,10 +38,7 @@ class SupplierQuery:
         return await paginate(
             info,
             rows.order_by(*order(sort.field.value, sort.direction)),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=SupplierNode.from_model,
         )
 

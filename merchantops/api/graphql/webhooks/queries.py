@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from merchantops.api.graphql.core.context import Info
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.webhooks.types import DeliveryNode, DeliveryStatus, SubscriptionNode
 from merchantops.domain.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -21,33 +21,26 @@ class WebhookQuery:
     @strawberry.field(
         extensions=[requires(READ)], description="Active subscriptions, oldest first."
     )
+    @paged
     async def webhook_subscriptions(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[SubscriptionNode]:
         return await paginate(
             info,
             WebhookSubscription.filter(active=True).order_by("created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=SubscriptionNode.from_model,
         )
 
     @strawberry.field(extensions=[requires(READ)], description="Deliveries, newest first.")
+    @paged
     async def webhook_deliveries(
         self,
         info: Info,
         status: DeliveryStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[DeliveryNode]:
         deliveries = WebhookDelivery.all()
         if status is not None:
@@ -55,10 +48,7 @@ class WebhookQuery:
         return await paginate(
             info,
             deliveries.order_by("-created_at", "id"),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=DeliveryNode.from_model,
         )
 
