@@ -339,7 +339,7 @@ def test_pricing_matches_the_reference(given_order: OrderInput) -> None:
     weights=st.lists(st.integers(0, 10_000), min_size=1, max_size=8),
     fraction=st.fractions(0, 1),
 )
-def test_allocation_sums_exactly_and_each_share_is_within_one_unit(
+def test_allocation_sums_exactly_and_rounds_up_the_largest_fractions(
     exponent: int, weights: list[int], fraction: Fraction
 ) -> None:
     money = Currency("X", exponent)
@@ -350,7 +350,12 @@ def test_allocation_sums_exactly_and_each_share_is_within_one_unit(
     shares = allocate(total, units, money)
 
     assert sum(shares) == total
+    cut_off: dict[bool, list[Fraction]] = {True: [], False: []}  # by: got the extra unit
     for share, weight, units_i in zip(shares, units, weights, strict=True):
         exact = Fraction(total) * units_i / whole if whole else Fraction(0)
         assert 0 <= share <= weight
         assert abs(Fraction(share) - exact) < Fraction(money.unit)
+        fraction_left = exact / Fraction(money.unit) % 1
+        cut_off[Fraction(share) > exact].append(fraction_left)
+    if cut_off[True] and cut_off[False]:
+        assert min(cut_off[True]) >= max(cut_off[False])
