@@ -172,6 +172,8 @@ def test_an_idempotency_key_is_one_transaction() -> None:
         (Kind.CHARGE, "-1", None, "amount"),
         (Kind.AUTHORIZE, "NaN", None, "amount"),
         (Kind.REFUND, "Infinity", None, "amount"),
+        (Kind.VOID, "sNaN", "a1", "amount"),
+        (Kind.CHARGE, "sNaN", None, "amount"),
         (Kind.VOID, "1", "a1", "amount"),
         (Kind.AUTHORIZE, "1", "a1", "parent_key"),
     ],

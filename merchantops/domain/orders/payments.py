@@ -167,6 +167,8 @@ def balances(total: Decimal, transactions: Sequence[Transaction]) -> Balances:
 def admit(transactions: Sequence[Transaction], request: TransactionRequest) -> Admitted:
     """The transaction to record (PENDING, to send to the provider) for `request`, or the
     earlier one of its key; a `DomainError` when the rules refuse it."""
+    if not request.amount.is_finite():  # first: a signalling NaN refuses to be compared
+        raise InvalidAmount("Not an amount.", field="amount")
     for earlier in transactions:
         if earlier.idempotency_key == request.idempotency_key:
             if not earlier.same_content(request):
@@ -178,7 +180,7 @@ def admit(transactions: Sequence[Transaction], request: TransactionRequest) -> A
     if request.kind is Kind.VOID:
         if request.amount != 0:
             raise InvalidAmount("A void has no amount.", field="amount")
-    elif not request.amount.is_finite() or not 0 < request.amount <= MAX_MONEY:
+    elif not 0 < request.amount <= MAX_MONEY:
         raise InvalidAmount(f"An amount is above 0 and at most {MAX_MONEY}.", field="amount")
     if request.kind is Kind.REFUND:
         _check_refund(transactions, request)

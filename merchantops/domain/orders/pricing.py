@@ -7,7 +7,8 @@ The rules, in order:
 1. **Validate.** Unit prices, discount amounts and shipping are finite, non-negative, at most
    `MAX_MONEY` and have no more decimals than the currency (`INVALID_PRICE`); quantities are
    whole numbers from 1 to `max_quantity` (`INVALID_QUANTITY`); percentages are 0..100
-   (`INVALID_DISCOUNT`); each line's tax category is one of the tenant's (`UNKNOWN_TAX_CATEGORY`).
+   (`INVALID_DISCOUNT`); each line's tax category is one of the tenant's (`UNKNOWN_TAX_CATEGORY`);
+   an order has a line (`INVALID_INPUT`) and no line's subtotal passes `MAX_MONEY`.
 2. **Subtotal** of a line = unit price x quantity (exact). It is gross (tax included) when the
    line's tax category has `prices_include_tax`, net otherwise.
 3. **Adjustments**, an ordered list of `Adjustment` steps, each taking something off lines'
@@ -45,6 +46,7 @@ from merchantops.domain.orders.errors import (
 )
 from merchantops.domain.orders.money import Currency, amount, currency
 from merchantops.domain.values import MAX_MONEY
+from merchantops.errors import InvalidInput
 
 MAX_QUANTITY = 100_000
 HUNDRED = Decimal(100)
@@ -245,6 +247,8 @@ def line_tax(net: Decimal, rate: TaxRate, money: Currency) -> Decimal:
 def _states(
     order: OrderInput, tax_rates: Mapping[str, TaxRate], money: Currency, max_quantity: int
 ) -> list[LineState]:
+    if not order.lines:
+        raise InvalidInput("An order has at least one line.", field="lines")
     states = []
     for i, line in enumerate(order.lines):
         price = amount(line.unit_price, f"lines.{i}.unit_price", money)
