@@ -59,8 +59,9 @@ def order(
     currency: str = "EUR",
     discounts: Sequence[Discount] = (),
     shipping: str = "0",
+    shipping_tax: str | None = None,
 ) -> OrderInput:
-    return OrderInput(currency, tuple(lines), tuple(discounts), D(shipping))
+    return OrderInput(currency, tuple(lines), tuple(discounts), D(shipping), shipping_tax)
 
 
 # --- hand-picked ---------------------------------------------------------------------------
@@ -139,6 +140,16 @@ def test_line_then_order_discounts_apply_in_order_each_on_what_is_left() -> None
     assert priced.total == D("17.50") + D("3.32") + D("2.50") + D("0.48") + D("4.90")
 
 
+def test_shipping_is_taxed_like_a_line_when_it_has_a_category() -> None:
+    net = price_order(order(line("10.00"), shipping="4.99", shipping_tax="standard"), RATES)
+    gross = price_order(order(line("10.00"), shipping="5.95", shipping_tax="gross"), RATES)
+    untaxed = price_order(order(line("10.00"), shipping="4.99"), RATES)
+
+    assert (net.shipping_tax, net.tax, net.total) == (D("0.95"), D("2.85"), D("17.84"))
+    assert (gross.shipping_tax, gross.tax, gross.total) == (D("0.95"), D("2.85"), D("17.85"))
+    assert (untaxed.shipping_tax, untaxed.tax, untaxed.total) == (D(0), D("1.90"), D("16.89"))
+
+
 @dataclass(frozen=True)
 class EveryThirdUnitFree:
     """A promotion as marketing will write one: an adjustment step between the built-in ones."""
@@ -214,6 +225,7 @@ BAD = [
     (order(line("1.00"), currency="XYZ"), "UNKNOWN_CURRENCY", "currency"),
     (order(line("1.00"), shipping="-0.01"), "INVALID_PRICE", "shipping"),
     (order(), "INVALID_INPUT", "lines"),
+    (order(line("1.00"), shipping_tax="nope"), "UNKNOWN_TAX_CATEGORY", "shipping_tax_category"),
     (order(line("999999999999.99", 2)), "INVALID_PRICE", "lines.0.quantity"),
 ]
 
@@ -281,7 +293,8 @@ def orders(draw: st.DrawFn) -> OrderInput:
         )
         for _ in range(draw(st.integers(1, 5)))
     )
-    return OrderInput(code, lines, discounts(20_000), draw(money_st(exponent, 1000)))
+    shipping_tax = draw(st.none() | st.sampled_from(sorted(RATES)))
+    return OrderInput(code, lines, discounts(20_000), draw(money_st(exponent, 1000)), shipping_tax)
 
 
 @settings(max_examples=300, deadline=None)
@@ -332,11 +345,22 @@ def test_pricing_matches_the_reference(given_order: OrderInput) -> None:
             assert amount >= 0
             assert amount == amount.quantize(D(1).scaleb(-exponent))
         added_tax += 0 if rate.prices_include_tax else item.tax
+    shipping_exact, shipping_added = Fraction(0), Decimal(0)
+    if given_order.shipping_tax_category is not None:
+        rate = RATES[given_order.shipping_tax_category]
+        gross = 1 + Fraction(rate.rate) if rate.prices_include_tax else 1
+        shipping_exact = Fraction(priced.shipping) * Fraction(rate.rate) / gross
+        shipping_added = Decimal(0) if rate.prices_include_tax else priced.shipping_tax
+    assert Fraction(priced.shipping_tax) == rnd(shipping_exact, exponent)
+    assert priced.shipping == given_order.shipping
     assert priced.subtotal == sum(item.subtotal for item in priced.lines)
     assert priced.discount == sum(item.discount for item in priced.lines)
-    assert priced.tax == sum(item.tax for item in priced.lines)
-    assert priced.total == priced.subtotal - priced.discount + added_tax + priced.shipping
-    assert priced.total == sum(item.total for item in priced.lines) + priced.shipping
+    assert priced.tax == sum(item.tax for item in priced.lines) + priced.shipping_tax
+    assert priced.total == (
+        priced.subtotal - priced.discount + added_tax + priced.shipping + shipping_added
+    )
+    lines_total = sum(item.total for item in priced.lines)
+    assert priced.total == lines_total + priced.shipping + shipping_added
 
 
 @settings(max_examples=300, deadline=None)

@@ -25,8 +25,10 @@ The rules, in order:
    line: exclusive `net x rate`; inclusive (extracted) `net x rate / (1 + rate)`.
 6. **Totals** are sums of rounded parts, never rounded again: a line's total is `net + tax`
    (exclusive) or `net` (inclusive, tax contained); the order's subtotal, discount and tax are
-   the sums over lines; its total is the sum of line totals plus shipping. Shipping is taken as
-   given (untaxed here).
+   the sums over lines plus shipping's; its total is the sum of line totals plus shipping's.
+7. **Shipping** is taken as given, never discounted by these steps; with a
+   `shipping_tax_category` it is taxed like a line (its tax in `shipping_tax` and the order's
+   `tax`; added to the total when exclusive), untaxed without one.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class OrderInput:
     lines: tuple[LineInput, ...]
     discounts: tuple[Discount, ...] = ()
     shipping: Decimal = Decimal(0)
+    shipping_tax_category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,7 @@ class PricedOrder:
     subtotal: Decimal
     discount: Decimal
     shipping: Decimal
+    shipping_tax: Decimal
     tax: Decimal
     total: Decimal
 
@@ -311,6 +315,16 @@ def price_order(
     money = currency(order.currency)
     shipping = amount(order.shipping, "shipping", money)
     states = _states(order, tax_rates, money, max_quantity)
+    shipping_tax = shipping_added = Decimal(0)
+    if order.shipping_tax_category is not None:
+        shipping_rate = tax_rates.get(order.shipping_tax_category)
+        if shipping_rate is None:
+            raise UnknownTaxCategory(
+                f"No tax rate for category {order.shipping_tax_category!r}.",
+                field="shipping_tax_category",
+            )
+        shipping_tax = line_tax(shipping, shipping_rate, money)
+        shipping_added = Decimal(0) if shipping_rate.prices_include_tax else shipping_tax
     applied: list[list[AppliedAdjustment]] = [[] for _ in states]
     for step in steps:
         states, offs = _apply(step, order, states, money)
@@ -342,8 +356,9 @@ def price_order(
         subtotal=sum((line.subtotal for line in lines), zero),
         discount=sum((line.discount for line in lines), zero),
         shipping=shipping,
-        tax=sum((line.tax for line in lines), zero),
-        total=sum((line.total for line in lines), zero) + shipping,
+        shipping_tax=shipping_tax,
+        tax=sum((line.tax for line in lines), shipping_tax),
+        total=sum((line.total for line in lines), zero) + shipping + shipping_added,
     )
 
 
