@@ -68,7 +68,10 @@ async def create_customer(spec: CustomerSpec) -> Customer:
         customer = await Customer.create(
             name=name, email=email, phone=phone, tags=tags, tag_index=tag_index(tags), note=note
         )
-        await audit.record("customer.created", "customer", customer.id, after={"tags": tags})
+        given = [
+            key for key in ("name", "email", "phone", "tags", "note") if getattr(customer, key)
+        ]
+        await audit.record("customer.created", "customer", customer.id, after={"fields": given})
         await outbox.emit("customer.created", {"id": str(customer.id), "tags": tags})
     return customer
 
@@ -92,7 +95,6 @@ async def update_customer(customer_id: UUID, changes: CustomerChanges) -> Custom
         changed = sorted(key for key, value in values.items() if getattr(customer, key) != value)
         if not changed:
             return customer
-        before_tags = list(customer.tags)
         for key in changed:
             setattr(customer, key, values[key])
         customer.tag_index = tag_index(customer.tags)
@@ -101,8 +103,7 @@ async def update_customer(customer_id: UUID, changes: CustomerChanges) -> Custom
             "customer.updated",
             "customer",
             customer.id,
-            before={"fields": [], "tags": before_tags},
-            after={"fields": changed, "tags": list(customer.tags)},
+            after={"fields": changed},
         )
         await outbox.emit(
             "customer.updated",
