@@ -15,8 +15,10 @@ from merchantops.domain.customers.models import Customer, CustomerAddress
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.errors import ComplianceDenied
+from merchantops.domain.governance.risk import fact_of
 from merchantops.errors import AlreadyExists, DomainError, InvalidInput, NotFound
-from merchantops.rules import versions
+from merchantops.rules import facts, versions
+from merchantops.rules.document import RuleSetKind
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.models import AuditEntry, OutboxEvent
@@ -224,3 +226,26 @@ async def test_unknown_ids_are_not_found() -> None:
             await customers.remove_address(uuid.uuid4())
         with pytest.raises(NotFound):
             await privacy.export_customer(uuid.uuid4())
+
+
+async def test_the_events_carry_only_their_declared_facts_and_no_personal_data(
+    evaluator: RuleEvaluator,
+) -> None:
+    shop = await make_shop("acme")
+    with tenant_scope(shop.tenant.id):
+        alice = await customers.create_customer(ALICE)
+        await customers.update_customer(alice.id, customers.CustomerChanges(phone="+33 1 555 0199"))
+        await privacy.erase_customer(evaluator, CLERK, alice.id)
+        events = await OutboxEvent.all().order_by("created_at")
+
+    assert [event.type for event in events] == [
+        "customer.created",
+        "customer.updated",
+        "customer.erased",
+    ]
+    for event in events:
+        paths = facts.paths(fact_of(event))
+        assert paths <= facts.provided(RuleSetKind.RISK, event.type), event.type
+        assert "Alice" not in str(event.payload)
+        assert "alice@" not in str(event.payload)
+        assert "0199" not in str(event.payload)
