@@ -177,6 +177,10 @@ async def test_an_erasure_held_by_compliance_is_applied_when_approved(
         assert pending is not None
         assert held.erased_at is None
         assert (await Customer.get(id=alice.id)).name == "Alice Moreau"
+        with actor_scope("user:clerk"):
+            _, asked_again = await privacy.erase_customer(evaluator, CLERK, alice.id)
+        assert asked_again is not None
+        assert asked_again.id == pending.id
         with actor_scope("user:officer"):
             officer = Actor(frozenset({"compliance-officer"}))
             await approvals.decide(evaluator, officer, pending.id, approve=True)

@@ -22,7 +22,7 @@ from merchantops.domain.customers.models import Customer, CustomerAddress
 from merchantops.domain.customers.service import get_customer
 from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
-from merchantops.domain.governance.models import ApprovalRequest
+from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
 from merchantops.errors import NotFound
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import audit, outbox
@@ -73,13 +73,19 @@ async def erase_customer(
     evaluator: RuleEvaluator, actor: Actor, customer_id: UUID
 ) -> tuple[Customer, ApprovalRequest | None]:
     """Anonymise the customer, or hold the erasure for approval when the rules say so.
-    Erasing an erased customer changes nothing and asks nobody."""
+    Erasing an erased customer changes nothing and asks nobody; asking again while an
+    erasure waits answers the waiting request."""
     async with in_transaction():
         customer = await Customer.select_for_update().get_or_none(id=customer_id)
         if customer is None:
             raise NotFound("No customer with this id.", field="id")
         if customer.erased_at is not None:
             return customer, None
+        waiting = await ApprovalRequest.filter(
+            action=ERASE, subject_id=str(customer.id), status=ApprovalStatus.PENDING
+        ).first()
+        if waiting is not None:  # asked before: the same request still decides it
+            return customer, waiting
         pending = await approvals.governed(
             evaluator,
             actor,
