@@ -10,6 +10,8 @@ import pytest
 
 from merchantops.demo import DEMO_SLUG, ensure_demo
 from merchantops.domain.catalog import service as catalog_service
+from merchantops.domain.customers import privacy
+from merchantops.domain.customers import service as customers
 from merchantops.domain.exports import service as exports
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.risk import fact_of
@@ -56,6 +58,8 @@ async def test_compliance_callers_pass_exactly_the_declared_facts() -> None:
         await purchasing.approve(evaluator, OWNER, order.id)
         await catalog_service.change_price(evaluator, OWNER, catalog.skus[0].id, Decimal(50))
         await exports.request(evaluator, OWNER, frozenset(), "supplier_contacts")
+        customer = await customers.create_customer(customers.CustomerSpec("Ann", tags=("vip",)))
+        await privacy.erase_customer(evaluator, OWNER, customer.id)
 
     # then
     asked = {fact["action"]: facts.paths(fact) for _, fact in evaluator.asked}

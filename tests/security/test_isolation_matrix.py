@@ -23,6 +23,7 @@ from merchantops.api.graphql.schema import build_schema
 from merchantops.db import APP_LABEL
 from merchantops.domain.catalog import service as catalog
 from merchantops.domain.catalog.models import Sku
+from merchantops.domain.customers import service as customers
 from merchantops.domain.exports.models import DataExport
 from merchantops.domain.governance.models import ApprovalRequest, RiskAlert
 from merchantops.domain.inventory import positions, stock
@@ -74,6 +75,8 @@ class Ids:
     zone: str = ""
     lot: str = ""
     allocation: str = ""
+    customer: str = ""
+    address: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -102,6 +105,8 @@ def missing_ids() -> Ids:
         zone=gid("Zone", uuid.uuid4()),
         lot=gid("Lot", uuid.uuid4()),
         allocation=gid("Allocation", uuid.uuid4()),
+        customer=gid("Customer", uuid.uuid4()),
+        address=gid("CustomerAddress", uuid.uuid4()),
     )
 
 
@@ -124,6 +129,22 @@ def _id_only(name: str, selection: str, id_field: str) -> Callable[[Ids], Call]:
 
 # Operations that take another tenant's ids: (document, variables) for the ids of a tenant.
 BY_ID: dict[str, Callable[[Ids], Call]] = {
+    "updateCustomer": lambda i: (
+        'mutation($id: ID!) { updateCustomer(input: {id: $id, name: "Mine"}) '
+        "{ customer { id name } errors { field code message } } }",
+        {"id": i.customer},
+    ),
+    "addCustomerAddress": lambda i: (
+        "mutation($id: ID!) { addCustomerAddress(input: {customerId: $id, address: "
+        '{recipient: "Me", line1: "1 Road", city: "Town", country: "FR"}}) '
+        "{ address { id } errors { field code message } } }",
+        {"id": i.customer},
+    ),
+    "removeCustomerAddress": _id_only("removeCustomerAddress", "deletedId", "address"),
+    "exportCustomerData": _id_only("exportCustomerData", "document", "customer"),
+    "eraseCustomer": _id_only(
+        "eraseCustomer", "customer { id name } approvalRequest { id }", "customer"
+    ),
     "renameDepartment": lambda i: (
         'mutation($id: ID!) { renameDepartment(input: {id: $id, name: "Mine"}) '
         "{ department { id } errors { field code message } } }",
@@ -314,6 +335,20 @@ STOCK_LEVEL = "{ id onHand lot { traceCode } zone { code } warehouse { code name
 # Operations that name the other tenant in another way, or act only in the caller's own tenant;
 # they are called with B's identifiers where they take any, and must leak and change nothing.
 OTHERS: dict[str, Callable[[Ids], Call]] = {
+    "customer": lambda i: (
+        "query($id: ID!) { customer(id: $id) { id name email addresses { line1 } } }",
+        {"id": i.customer},
+    ),
+    "customers": lambda i: (
+        '{ customers(filter: {search: "globex", includeErased: true}) '
+        "{ edges { node { id name email } } } all: customers { edges { node { id name } } } }",
+        {},
+    ),
+    "createCustomer": lambda i: (
+        'mutation { createCustomer(input: {name: "Mine", email: "globex-secret-cust@x.example"})'
+        " { customer { id } errors { field code } } }",
+        {},
+    ),
     "me": lambda i: ("{ me { user { email } memberships { roles tenant { slug } } } }", {}),
     "currentTenant": lambda i: ("{ currentTenant { id slug name } }", {}),
     "members": lambda i: ("{ members { edges { node { id roles user { email } } } } }", {}),
@@ -632,6 +667,12 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         await positions.set_reorder_policy(
             sku.id, site.warehouse.id, safety_stock=5, reorder_point=8
         )
+        customer = await customers.create_customer(
+            customers.CustomerSpec(f"{title} Secret Customer", f"{slug}-secret-cust@x.example")
+        )
+        address = await customers.add_address(
+            customer.id, customers.AddressSpec(f"{title} Secret", f"{slug}-secret road", "X", "FR")
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -653,6 +694,8 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         zone=gid("Zone", site.main.id),
         lot=gid("Lot", lot.id),
         allocation=gid("Allocation", allocation.id),
+        customer=gid("Customer", customer.id),
+        address=gid("CustomerAddress", address.id),
     )
     markers = [
         slug,
@@ -684,6 +727,8 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
                 "zone",
                 "lot",
                 "allocation",
+                "customer",
+                "address",
             )
         ),
     ]

@@ -66,6 +66,7 @@ ALLOWED_AREA_ARROWS: dict[str, set[str]] = {
     "purchasing": {"catalog", "governance", "inventory", "suppliers"},  # receipts into stock
     "org": {"onboarding"},  # a new tenant with its organisation
     "lifecycle": set(),  # finds every tenant table generically
+    "customers": {"governance"},  # erasure held for approval
 }
 SHARED_DOMAIN = {"values", "dependencies", "seeding", "errors"}  # domain modules of no area
 
