@@ -8,7 +8,7 @@ from tortoise.expressions import Q
 from merchantops.api.graphql.core.context import Info
 from merchantops.api.graphql.core.ids import decode_id
 from merchantops.api.graphql.core.masking import strategy_for
-from merchantops.api.graphql.core.pagination import Connection, paginate
+from merchantops.api.graphql.core.pagination import EVERY_ROW, Connection, Page, paged, paginate
 from merchantops.api.graphql.core.permissions import TenantPermission, requires
 from merchantops.api.graphql.core.sorting import order
 from merchantops.api.graphql.customers.filters import CustomerFilter, CustomerSort
@@ -28,15 +28,13 @@ class CustomerQuery:
         return CustomerNode.from_model(found) if found else None
 
     @strawberry.field(extensions=[requires(READ)])
+    @paged
     async def customers(
         self,
         info: Info,
         filter: CustomerFilter | None = None,
         sort: CustomerSort | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: Page = EVERY_ROW,
     ) -> Connection[CustomerNode]:
         filter, sort = filter or CustomerFilter(), sort or CustomerSort()
         rows = Customer.all()
@@ -55,10 +53,7 @@ class CustomerQuery:
         return await paginate(
             info,
             rows.order_by(*order(sort.field.value, sort.direction)),
-            first=first,
-            after=after,
-            last=last,
-            before=before,
+            page,
             to_node=CustomerNode.from_model,
         )
 
