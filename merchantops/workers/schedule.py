@@ -5,7 +5,7 @@
 slot, and the job ledger records a key once, so calling it every minute from every worker
 submits each job once per slot. arq calls it from a cron job, the in-process runner from its loop.
 It also seals the audit entries a process that died between commit and sealing left unchained
-(`audit.seal`).
+(`audit.seal`), and deletes sessions and refresh tokens over for a month (`session_purge`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from merchantops import bootstrap
 from merchantops.tenants import audit
 from merchantops.tenants.jobs import JobQueue, RetryPolicy, submit
 from merchantops.tenants.models import Tenant, TenantStatus
+from merchantops.tenants.session_purge import purge_sessions
 
 
 async def enqueue_due(queue: JobQueue, policy: RetryPolicy, now: datetime | None = None) -> int:
     """Submit every periodic job of every active tenant for the current slot."""
     moment = (now or datetime.now(UTC)).timestamp()
     await audit.seal_all()
+    await purge_sessions()
     queued = 0
     periodic = bootstrap.schedules()
     for tenant in await Tenant.filter(status=TenantStatus.ACTIVE).only("id"):

@@ -225,3 +225,49 @@ async def test_access_token_naming_another_users_session_is_refused(
 
 async def _family(raw: str) -> UUID:
     return (await RefreshToken.get(token_hash=token_digest(raw))).family_id
+
+
+async def test_sessions_and_tokens_over_for_a_month_are_purged_and_live_ones_kept(
+    db: str,
+) -> None:
+    from uuid import uuid4
+
+    from merchantops.tenants.session_purge import KEEP, purge_sessions
+
+    user = await make_user("long@example.com")
+    now = datetime.now(UTC)
+    old, recent = now - KEEP - timedelta(days=5), now - timedelta(days=5)
+
+    async def session(created: datetime, ended: datetime | None = None) -> UUID:
+        made = await LoginSession.create(id=uuid4(), user=user, ended_at=ended)
+        await LoginSession.filter(id=made.id).update(created_at=created)
+        return made.id
+
+    async def token(family: UUID, expires: datetime) -> UUID:
+        made = await RefreshToken.create(
+            id=uuid4(), user=user, family_id=family, token_hash=uuid4().hex, expires_at=expires
+        )
+        return made.id
+
+    ended_long_ago = await session(old, ended=old)
+    ended_lately = await session(old, ended=recent)
+    abandoned = await session(old)
+    stale_token = await token(abandoned, expires=old)
+    still_in_use = await session(old)
+    live_token = await token(still_in_use, expires=now + timedelta(days=20))
+    lately_expired = await token(still_in_use, expires=recent)
+
+    deleted = await purge_sessions(now)
+
+    assert deleted == 3  # the stale token, then the long-ended and the abandoned sessions
+    assert set(await LoginSession.all().values_list("id", flat=True)) == {
+        ended_lately,
+        still_in_use,
+    }
+    assert set(await RefreshToken.all().values_list("id", flat=True)) == {
+        live_token,
+        lately_expired,
+    }
+    assert stale_token not in await RefreshToken.all().values_list("id", flat=True)
+    assert ended_long_ago not in await LoginSession.all().values_list("id", flat=True)
+    assert await purge_sessions(now) == 0  # nothing left to do
