@@ -1,15 +1,20 @@
-"""Plain values every business area validates the same way: names and texts, amounts.
+"""Plain values every business area validates the same way: names and texts, amounts, e-mail
+addresses and phone numbers.
 
 Each raises `InvalidInput` naming the input field at fault.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from merchantops.errors import InvalidInput
+from merchantops.tenants.accounts import EMAIL_PATTERN
 
 MAX_MONEY = Decimal("999999999999.99")
+MAX_EMAIL = 254
+PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 
 
 def money(value: Decimal | str | int, field: str) -> Decimal:
@@ -34,4 +39,20 @@ def text(value: str, field: str, *, max_length: int, required: bool = True) -> s
     return value
 
 
-__all__ = ["MAX_MONEY", "money", "text"]
+def email_address(value: str, field: str) -> str:
+    """An e-mail address, or '' for none."""
+    value = value.strip()
+    if len(value) > MAX_EMAIL or (value and not EMAIL_PATTERN.match(value)):
+        raise InvalidInput("Not an e-mail address.", field=field)
+    return value
+
+
+def phone_number(value: str, field: str) -> str:
+    """A phone number (digits, an optional leading +, spaces and ()./-), or '' for none."""
+    value = value.strip()
+    if value and not PHONE.match(value):
+        raise InvalidInput("Not a phone number.", field=field)
+    return value
+
+
+__all__ = ["MAX_MONEY", "email_address", "money", "phone_number", "text"]

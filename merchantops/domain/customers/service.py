@@ -15,12 +15,10 @@ from tortoise.transactions import in_transaction
 
 from merchantops.domain.customers.errors import CustomerErased
 from merchantops.domain.customers.models import Customer, CustomerAddress
-from merchantops.domain.values import text
+from merchantops.domain.values import email_address, phone_number, text
 from merchantops.errors import AlreadyExists, InvalidInput, NotFound
 from merchantops.tenants import audit, outbox
-from merchantops.tenants.accounts import EMAIL_PATTERN
 
-PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 TAG = re.compile(r"^[\w.-]{1,40}$")
 MAX_TAGS = 20
 
@@ -61,7 +59,7 @@ class AddressSpec:
 
 async def create_customer(spec: CustomerSpec) -> Customer:
     name = text(spec.name, "name", max_length=200)
-    email, phone = _email(spec.email), _phone(spec.phone, "phone")
+    email, phone = email_address(spec.email, "email"), phone_number(spec.phone, "phone")
     tags, note = _tags(spec.tags), text(spec.note, "note", max_length=2000, required=False)
     async with in_transaction():
         await _email_free(email, None)
@@ -81,9 +79,9 @@ async def update_customer(customer_id: UUID, changes: CustomerChanges) -> Custom
     if changes.name is not None:
         values["name"] = text(changes.name, "name", max_length=200)
     if changes.email is not None:
-        values["email"] = _email(changes.email)
+        values["email"] = email_address(changes.email, "email")
     if changes.phone is not None:
-        values["phone"] = _phone(changes.phone, "phone")
+        values["phone"] = phone_number(changes.phone, "phone")
     if changes.tags is not None:
         values["tags"] = _tags(changes.tags)
     if changes.note is not None:
@@ -195,20 +193,6 @@ def tag_index(tags: list[str]) -> str:
     return "," + "".join(f"{tag}," for tag in tags)
 
 
-def _email(email: str) -> str:
-    email = email.strip()
-    if len(email) > 254 or (email and not EMAIL_PATTERN.match(email)):
-        raise InvalidInput("Not an e-mail address.", field="email")
-    return email
-
-
-def _phone(phone: str, field: str) -> str:
-    phone = phone.strip()
-    if phone and not PHONE.match(phone):
-        raise InvalidInput("Not a phone number.", field=field)
-    return phone
-
-
 def _tags(tags: tuple[str, ...] | list[str]) -> list[str]:
     cleaned = sorted({tag.strip().lower() for tag in tags if tag.strip()})
     if len(cleaned) > MAX_TAGS:
@@ -237,7 +221,7 @@ def _address(spec: AddressSpec) -> AddressSpec:
         line2=text(spec.line2, f"{p}line2", max_length=200, required=False),
         region=text(spec.region, f"{p}region", max_length=100, required=False),
         postal_code=text(spec.postal_code, f"{p}postalCode", max_length=20, required=False),
-        phone=_phone(spec.phone, f"{p}phone"),
+        phone=phone_number(spec.phone, f"{p}phone"),
         is_default=spec.is_default,
     )
 

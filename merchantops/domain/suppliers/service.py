@@ -21,13 +21,11 @@ from merchantops.domain.suppliers.models import (
     SupplierContact,
     SupplierEvaluation,
 )
-from merchantops.domain.values import text
+from merchantops.domain.values import email_address, phone_number, text
 from merchantops.errors import AlreadyExists, InvalidInput, NotFound
 from merchantops.tenants import audit, outbox
-from merchantops.tenants.accounts import EMAIL_PATTERN
 from merchantops.tenants.context import current_actor
 
-PHONE = re.compile(r"^\+?[0-9 ()./-]{5,40}$")
 CRITERIA = ("quality", "delivery", "price", "service")
 
 
@@ -252,12 +250,8 @@ def _country(country: str) -> str:
 
 def _contact(spec: ContactSpec, prefix: str) -> ContactSpec:
     dot = f"{prefix}." if prefix else ""
-    email = spec.email.strip()
-    phone = spec.phone.strip()
-    if email and not EMAIL_PATTERN.match(email):
-        raise InvalidInput("Not an e-mail address.", field=f"{dot}email")
-    if phone and not PHONE.match(phone):
-        raise InvalidInput("Not a phone number.", field=f"{dot}phone")
+    email = email_address(spec.email, f"{dot}email")
+    phone = phone_number(spec.phone, f"{dot}phone")
     return ContactSpec(
         full_name=text(spec.full_name, f"{dot}fullName", max_length=200),
         title=text(spec.title, f"{dot}title", max_length=100, required=False),
