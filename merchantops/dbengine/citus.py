@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from typing import Any
 
-from merchantops.dbengine.rls import GLOBAL_TABLES
+from merchantops.dbengine.rls import GLOBAL_TABLES, TABLES
 
 TENANT = "tenant_id"
 LOCAL_TABLES = frozenset(
@@ -48,14 +48,6 @@ JOIN pg_namespace n ON n.oid = rel.relnamespace
 LEFT JOIN pg_class ref ON ref.oid = con.confrelid
 WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'f')
 ORDER BY rel.relname, con.conname
-"""
-TABLES = """
-SELECT c.relname AS name,
-       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
-               AND NOT a.attisdropped) AS tenant_owned
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = current_schema() AND c.relkind = 'r'
-ORDER BY c.relname
 """
 
 

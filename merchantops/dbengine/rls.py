@@ -46,13 +46,15 @@ GLOBAL_TABLES = frozenset(
     }
 )
 
-TENANT_TABLES = """
-SELECT c.table_name FROM information_schema.columns c
-JOIN information_schema.tables t USING (table_schema, table_name)
-WHERE c.column_name = 'tenant_id' AND c.table_schema = current_schema()
-  AND t.table_type = 'BASE TABLE'
-ORDER BY c.table_name
+TABLES = """
+SELECT c.relname AS name,
+       EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id'
+               AND NOT a.attisdropped) AS tenant_owned
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind = 'r'
+ORDER BY c.relname
 """
+"""Every table of the current schema, and whether it has a `tenant_id` column."""
 
 
 def protect_statements(table: str) -> list[str]:
@@ -75,8 +77,8 @@ def unprotect_statements(table: str) -> list[str]:
 
 async def tenant_tables(client: Any) -> list[str]:
     """Every table of the current schema with a `tenant_id` column."""
-    _, rows = await client.execute_query(TENANT_TABLES)
-    return [row["table_name"] for row in rows]
+    _, rows = await client.execute_query(TABLES)
+    return [row["name"] for row in rows if row["tenant_owned"]]
 
 
 async def protect_every_tenant_table(client: Any) -> list[str]:
@@ -132,6 +134,7 @@ __all__ = [
     "GLOBAL_TABLES",
     "POLICY",
     "PREDICATE",
+    "TABLES",
     "Status",
     "grant_statements",
     "protect_every_tenant_table",
