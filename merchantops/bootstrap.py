@@ -5,7 +5,8 @@ Each area is a pair of packages of one shape (docs/adding-an-area.md):
     merchantops/domain/<area>/       models.py, services, errors.py, events.py, jobs.py,
                                      handlers.py (what the area does when an approval is decided),
                                      facts.py (what its compliance actions and events tell rules),
-                                     demo.py (its part of the demo tenant)
+                                     demo.py (its part of the demo tenant), setup.py (what a
+                                     new tenant starts with)
     merchantops/api/graphql/<area>/  types.py, queries.py, filters.py, mutations/, and an
                                      __init__ exporting `Query` and `Mutation`
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 EventStep = Callable[["JobContext", dict[str, Any]], Awaitable[None]]
 DemoStep = Callable[["Seed"], Awaitable[None]]
+SetupStep = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ AREAS: tuple[Area, ...] = (
     Area("inventory"),
     Area("lifecycle"),
     Area("customers"),
+    Area("orders"),
 )
 
 
@@ -222,6 +225,16 @@ def demo_steps() -> tuple[list[DemoStep], list[DemoStep]]:
     return master, activity
 
 
+def setup_steps() -> list[SetupStep]:
+    """What each area gives a new tenant (`setup.new_tenant`: default settings, categories,
+    calendars), run in area order in the tenant's creation transaction."""
+    return [
+        module.new_tenant
+        for _area, module in _domain_modules("setup")
+        if getattr(module, "new_tenant", None) is not None
+    ]
+
+
 def fact_sources() -> list[Source]:
     """The facts each area's compliance actions and events provide (`facts.FACTS`)."""
     return [source for _area, module in _domain_modules("facts") for source in module.FACTS]
@@ -232,6 +245,7 @@ def wire() -> None:
     accepts, the approval handlers governance calls, the facts rule validation knows.
     Idempotent; `db.init_db` calls it, so every process that opens the database has it done."""
     from merchantops.domain.governance import approvals
+    from merchantops.domain.onboarding import service as onboarding
     from merchantops.rules import facts
     from merchantops.tenants import global_ids, outbox
 
@@ -239,6 +253,7 @@ def wire() -> None:
     global_ids.install_kinds(id_kinds())
     approvals.install(*approval_handlers())
     facts.install(fact_sources())
+    onboarding.install_setup_steps(setup_steps())
 
 
 __all__ = [
@@ -246,6 +261,7 @@ __all__ = [
     "Area",
     "DemoStep",
     "EventStep",
+    "SetupStep",
     "approval_handlers",
     "demo_steps",
     "event_steps",
@@ -257,5 +273,6 @@ __all__ = [
     "jobs",
     "model_modules",
     "schedules",
+    "setup_steps",
     "wire",
 ]

@@ -12,6 +12,7 @@ from merchantops.domain.catalog.models import Product, Sku
 from merchantops.domain.governance.models import RiskAlert
 from merchantops.domain.inventory import warehouses
 from merchantops.domain.inventory.models import Warehouse, Zone
+from merchantops.domain.onboarding import service as onboarding
 from merchantops.domain.suppliers import service as suppliers
 from merchantops.domain.suppliers.models import Grade, Supplier, SupplierContact
 from merchantops.domain.webhooks import service as webhooks
@@ -64,10 +65,12 @@ async def principal(shop: Shop, user: User | None = None) -> Principal:
 
 
 async def make_onboarded_shop(slug: str) -> Shop:
-    """A shop with the rule sets every new tenant starts from (masking included)."""
+    """A shop with the rule sets every new tenant starts from (masking included) and each
+    area's defaults (order settings, tax categories, return reasons...)."""
     shop = await make_shop(slug)
     with tenant_scope(shop.tenant.id):
         await templates.install()
+        await onboarding.set_up_areas()
     return shop
 
 

@@ -132,6 +132,42 @@ def problems(schema: Schema) -> list[str]:
     return found
 
 
+REFERABLE = "_id_referable"
+"""Suffix of the temporary `UNIQUE (id)` a migration adds (`referable_by_id`) so its new
+tables can reference older tenant tables by `id` alone; `use_composite_keys` drops them."""
+
+
+def referable_statements(schema: Schema) -> list[str]:
+    """`UNIQUE (id)` on every tenant table whose keys all start with tenant_id already."""
+    tenant = set(schema.tenant_tables)
+    keyed = {
+        c.table for c in schema.constraints if c.table in tenant and c.kind in "pu"
+        and c.columns == ("id",)
+    }  # fmt: skip
+    has_id = {
+        c.table for c in schema.constraints if c.table in tenant and c.kind == "p"
+        and c.columns == (TENANT, "id")
+    }  # fmt: skip
+    return [
+        f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}{REFERABLE}" UNIQUE ("id")'
+        for table in sorted(has_id - keyed)
+    ]
+
+
+async def referable_by_id(client: Any) -> list[str]:
+    """For migrations (PostgreSQL only), first step of one whose new tables reference older
+    tenant tables: tortoise writes those foreign keys as `REFERENCES t ("id")`, which needs
+    a unique key on `id` alone, and the older tables' keys start with tenant_id. This adds
+    one for the migration's while; `use_composite_keys`, its last step, rewrites the new
+    foreign keys to `(tenant_id, x_id)` and drops these again."""
+    if client.capabilities.dialect != "postgres":
+        return []
+    statements = referable_statements(await read_schema(client))
+    for statement in statements:
+        await client.execute_script(statement)
+    return statements
+
+
 def composite_key_statements(schema: Schema) -> list[str]:
     """DDL turning one-column keys of tenant tables into ones that start with tenant_id.
     Idempotent: keys that are right already are left alone."""
@@ -139,7 +175,9 @@ def composite_key_statements(schema: Schema) -> list[str]:
     foreign = [c for c in schema.between_tenant_tables() if c.columns[:1] != (TENANT,)]
     statements = [f'ALTER TABLE "{c.table}" DROP CONSTRAINT "{c.name}"' for c in foreign]
     for c in schema.constraints:
-        if c.table in tenant and c.kind in "pu" and TENANT not in c.columns:
+        if c.table in tenant and c.kind == "u" and c.name.endswith(REFERABLE):
+            statements.append(f'ALTER TABLE "{c.table}" DROP CONSTRAINT "{c.name}"')
+        elif c.table in tenant and c.kind in "pu" and TENANT not in c.columns:
             kind = "PRIMARY KEY" if c.kind == "p" else "UNIQUE"
             statements += [
                 f'ALTER TABLE "{c.table}" DROP CONSTRAINT "{c.name}"',

@@ -13,7 +13,9 @@ from merchantops.rules.masking import TEMPLATE as MASKING
 
 COMPLIANCE: dict[str, Any] = {
     "kind": "compliance",
-    "description": "Standard 3.1, 1.3, 1.4: purchasing, pricing and data-export controls",
+    "description": (
+        "Standard 3.1, 1.3, 1.4, 4.3: purchasing, pricing, data-export and refund controls"
+    ),
     "rules": [
         {
             "id": "large-po-needs-finance",
@@ -62,6 +64,32 @@ COMPLIANCE: dict[str, Any] = {
             },
         },
         {
+            "id": "large-refund-needs-finance",
+            "description": "A refund over 2,000 needs a finance approver",
+            "when": {
+                "all": [
+                    {"fact": "action", "eq": "refund.create"},
+                    {"fact": "refund.amount", "gt": 2000},
+                ]
+            },
+            "then": {
+                "outcome": "require_approval",
+                "role": "finance-manager",
+                "reason": "Refunds over 2,000 need a finance approver",
+            },
+        },
+        {
+            "id": "no-self-refund",
+            "description": "Nobody refunds an order they placed",
+            "when": {
+                "all": [
+                    {"fact": "action", "eq": "refund.create"},
+                    {"fact": "refund.own_order", "eq": True},
+                ]
+            },
+            "then": {"outcome": "deny", "reason": "Nobody refunds an order they placed"},
+        },
+        {
             "id": "personal-data-export",
             "description": "Bulk export of personal data needs compliance approval",
             "when": {
@@ -84,7 +112,7 @@ COMPLIANCE: dict[str, Any] = {
 
 RISK: dict[str, Any] = {
     "kind": "risk",
-    "description": "Standard 5 and 3.2: service levels and stock",
+    "description": "Standard 5, 3.2 and 4.3: service levels, stock, orders and refunds",
     "rules": [
         {
             "id": "complaint-unanswered-24h",
@@ -126,6 +154,37 @@ RISK: dict[str, Any] = {
                 "alert": "Major complaint: escalate",
                 "severity": "critical",
                 "dedup_key": "ticket.id",
+            },
+        },
+        {
+            "id": "many-orders-one-address",
+            "description": "More than 5 orders to one shipping address within an hour",
+            "when": {
+                "all": [
+                    {"fact": "event", "eq": "order.placed"},
+                    {"fact": "orders_from_address_last_hour", "gt": 5},
+                ]
+            },
+            "then": {
+                "alert": "Many orders to one address within an hour",
+                "severity": "medium",
+                "dedup_key": "address_ref",
+            },
+        },
+        {
+            "id": "customer-refund-rate",
+            "description": "A customer with 3 or more orders, more than half of them refunded",
+            "when": {
+                "all": [
+                    {"fact": "event", "eq": "refund.requested"},
+                    {"fact": "customer_orders", "gte": 3},
+                    {"fact": "customer_refund_rate", "gt": 0.5},
+                ]
+            },
+            "then": {
+                "alert": "High refund rate of a customer",
+                "severity": "medium",
+                "dedup_key": "customer_id",
             },
         },
         {

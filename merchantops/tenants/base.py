@@ -9,6 +9,7 @@ must cross tenants says so with `unscoped()`, inside `across_tenants(Crossing.<r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Self
 
 from tortoise import fields
@@ -72,6 +73,14 @@ class TenantModel(Model, metaclass=_TenantModelMeta):
     ) -> None:
         self._check_tenant()
         await super().save(using_db, update_fields, force_create, force_update)
+
+    @classmethod
+    def bulk_create(cls, objects: Iterable[Self], *args: Any, **kwargs: Any) -> Any:
+        """As tortoise's, each row given the tenant in context (or refused for another's)."""
+        rows = list(objects)
+        for row in rows:
+            row._check_tenant()
+        return super().bulk_create(rows, *args, **kwargs)
 
     async def delete(self, using_db: BaseDBAsyncClient | None = None) -> None:
         self._check_tenant()

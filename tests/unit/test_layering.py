@@ -67,6 +67,8 @@ ALLOWED_AREA_ARROWS: dict[str, set[str]] = {
     "org": {"onboarding"},  # a new tenant with its organisation
     "lifecycle": set(),  # finds every tenant table generically
     "customers": {"governance"},  # erasure held for approval
+    # SKUs, stock reserved FIFO, lots back to purchase orders, customers, compliance and risk
+    "orders": {"catalog", "customers", "governance", "inventory", "purchasing", "suppliers"},
 }
 SHARED_DOMAIN = {"values", "dependencies", "seeding", "errors"}  # domain modules of no area
 

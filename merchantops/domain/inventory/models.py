@@ -119,6 +119,7 @@ class MovementKind(StrEnum):
     ADJUSTMENT = "adjustment"
     TRANSFER_OUT = "transfer_out"
     TRANSFER_IN = "transfer_in"
+    RETURN = "return"  # returned goods put back into their lot (orders area)
 
 
 class AppendOnly(RuntimeError):

@@ -70,16 +70,64 @@ class IdempotencyConflict(DomainError):
     code = "IDEMPOTENCY_CONFLICT"
 
 
+class OrderStatusConflict(DomainError):
+    """A change the order's status does not allow (confirming a canceled order)."""
+
+    code = "ORDER_STATUS_CONFLICT"
+
+
+class OrderNotCancelable(DomainError):
+    """A cancellation of an order that has shipped, or is closed, canceled or expired."""
+
+    code = "ORDER_NOT_CANCELABLE"
+
+
+class FulfillmentStatusConflict(DomainError):
+    """A change a fulfilment order's status does not allow (shipping a canceled one)."""
+
+    code = "FULFILLMENT_STATUS_CONFLICT"
+
+
+class PaymentNotAllowed(DomainError):
+    """A payment on an order that takes none (a draft, a canceled or expired order)."""
+
+    code = "PAYMENT_NOT_ALLOWED"
+
+
+class ReturnNotAllowed(DomainError):
+    """A return of what was not shipped, was returned already, is not returnable, or whose
+    return window has lapsed."""
+
+    code = "RETURN_NOT_ALLOWED"
+
+
+class ReturnStatusConflict(DomainError):
+    """A change the return's status does not allow (receiving a declined return)."""
+
+    code = "RETURN_STATUS_CONFLICT"
+
+
+class UnknownReturnReason(NotFound):
+    code = "UNKNOWN_RETURN_REASON"
+
+
 __all__ = [
     "AuthorizationNotActive",
     "ChargeExceedsAuthorized",
     "DiscountExceedsPrice",
+    "FulfillmentStatusConflict",
     "IdempotencyConflict",
     "InvalidAmount",
     "InvalidDiscount",
     "InvalidPrice",
     "InvalidQuantity",
+    "OrderNotCancelable",
+    "OrderStatusConflict",
+    "PaymentNotAllowed",
     "RefundExceedsCharged",
+    "ReturnNotAllowed",
+    "ReturnStatusConflict",
     "UnknownCurrency",
+    "UnknownReturnReason",
     "UnknownTaxCategory",
 ]
