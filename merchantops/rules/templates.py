@@ -84,7 +84,7 @@ COMPLIANCE: dict[str, Any] = {
             "when": {
                 "all": [
                     {"fact": "action", "eq": "refund.create"},
-                    {"fact": "refund.own_order", "eq": True},
+                    {"fact": "refund.refunder", "eq": "placer"},
                 ]
             },
             "then": {"outcome": "deny", "reason": "Nobody refunds an order they placed"},

@@ -54,7 +54,7 @@ DEPARTMENTS = (
     DepartmentTemplate(
         "customer-service",
         "Customer Service",
-        staff=_rw("ticket", "customer") + _r("order", "product"),
+        staff=_rw("ticket", "customer", "order") + _r("product"),  # returns and refunds
         managers=(("ticket", APPROVE),),
     ),
     DepartmentTemplate(
@@ -78,7 +78,7 @@ DEPARTMENTS = (
     DepartmentTemplate(
         "warehouse",
         "Warehouse",
-        staff=_rw("inventory") + _r("product", "purchase_order", "order", "supplier"),
+        staff=_rw("inventory", "order") + _r("product", "purchase_order", "supplier"),  # ships
     ),
 )
 

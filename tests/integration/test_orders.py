@@ -26,6 +26,7 @@ from merchantops.domain.orders.models import (
     FulfillmentOrder,
     FulfillmentStatus,
     Order,
+    OrderChannel,
     OrderEvent,
     OrderLine,
     OrderLineLot,
@@ -143,15 +144,15 @@ def _nan_price(store: Any) -> Any:
             "lines.0.quantity",
             InvalidQuantity,
         ),
-        (_nan_price, "lines.0.unit_price", InvalidPrice),
+        (_nan_price, "lines.0.unitPrice", InvalidPrice),
         (
             lambda s: order_spec(s, lines=(LineSpec(s.skus[0].id, 1, Decimal("-1")),)),
-            "lines.0.unit_price",
+            "lines.0.unitPrice",
             InvalidPrice,
         ),
         (
             lambda s: order_spec(s, lines=(LineSpec(s.skus[0].id, 1, Decimal("1.001")),)),
-            "lines.0.unit_price",
+            "lines.0.unitPrice",
             InvalidPrice,
         ),
         (lambda s: order_spec(s, 1, shipping=Decimal("Infinity")), "shipping", InvalidPrice),
@@ -224,7 +225,7 @@ async def test_partner_orders_wait_for_confirmation_and_expire_releasing_stock(
     with tenant_scope(store.shop.tenant.id):
         order = (
             await placement.place_order(
-                evaluator, STAFF, order_spec(store, 4), channel=placement.OrderChannel.PARTNER
+                evaluator, STAFF, order_spec(store, 4), channel=OrderChannel.PARTNER
             )
         ).order
         assert order.status is OrderStatus.UNCONFIRMED
@@ -233,8 +234,7 @@ async def test_partner_orders_wait_for_confirmation_and_expire_releasing_stock(
         assert await placement.expire_due() == 0  # not yet: 48 hours by default
         assert await placement.expire_due(datetime.now(UTC) + timedelta(hours=49)) == 1
 
-        await order.refresh_from_db()
-        assert order.status is OrderStatus.EXPIRED
+        assert (await Order.get(id=order.id)).status is OrderStatus.EXPIRED
         assert await totals(store.skus[0], store.site.warehouse) == (10, 0)
         assert await OutboxEvent.filter(type="order.expired").count() == 1
 
@@ -277,8 +277,7 @@ async def test_shipping_takes_stock_out_and_fulfils_the_order_then_it_closes(
 
         assert await placement.close_due() == 0
         assert await placement.close_due(datetime.now(UTC) + timedelta(days=8)) == 1
-        await order.refresh_from_db()
-        assert order.status is OrderStatus.CLOSED
+        assert (await Order.get(id=order.id)).status is OrderStatus.CLOSED
 
 
 async def test_an_unconfirmed_order_does_not_ship(evaluator: RuleEvaluator) -> None:
@@ -286,7 +285,7 @@ async def test_an_unconfirmed_order_does_not_ship(evaluator: RuleEvaluator) -> N
     with tenant_scope(store.shop.tenant.id):
         order = (
             await placement.place_order(
-                evaluator, STAFF, order_spec(store, 1), channel=placement.OrderChannel.PARTNER
+                evaluator, STAFF, order_spec(store, 1), channel=OrderChannel.PARTNER
             )
         ).order
         [f] = await FulfillmentOrder.filter(order_id=order.id)

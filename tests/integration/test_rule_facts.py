@@ -15,6 +15,9 @@ from merchantops.domain.customers import service as customers
 from merchantops.domain.exports import service as exports
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.risk import fact_of
+from merchantops.domain.inventory.models import Zone
+from merchantops.domain.orders import placement, refunds, transactions
+from merchantops.domain.orders.payments import Kind
 from merchantops.domain.purchasing import service as purchasing
 from merchantops.rules import facts
 from merchantops.rules.document import RuleSetKind
@@ -23,6 +26,7 @@ from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.models import OutboxEvent, Tenant
 from merchantops.workers.registry import shared_engine
 from tests.factories import make_catalog, make_onboarded_shop
+from tests.inventory import receive
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -60,6 +64,14 @@ async def test_compliance_callers_pass_exactly_the_declared_facts() -> None:
         await exports.request(evaluator, OWNER, frozenset(), "supplier_contacts")
         customer = await customers.create_customer(customers.CustomerSpec("Ann", tags=("vip",)))
         await privacy.erase_customer(evaluator, OWNER, customer.id)
+        zone = await Zone.get(warehouse_id=catalog.warehouse.id, code="MAIN")
+        await receive(catalog.skus[0], zone, 5)
+        line = placement.LineSpec(catalog.skus[0].id, 1, Decimal("10.00"))
+        placed = await placement.place_order(evaluator, OWNER, placement.OrderSpec(lines=(line,)))
+        await transactions.record(placed.order.id, Kind.CHARGE, placed.order.total, "c-1")
+        refund = refunds.RefundSpec("r-1", adhoc=Decimal("1.00"), reason="goodwill")
+        await refunds.refund_order(evaluator, OWNER, placed.order.id, refund)
+        await placement.cancel_order(evaluator, OWNER, placed.order.id, "duplicate")
 
     # then
     asked = {fact["action"]: facts.paths(fact) for _, fact in evaluator.asked}

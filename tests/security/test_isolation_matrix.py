@@ -25,11 +25,21 @@ from merchantops.domain.catalog import service as catalog
 from merchantops.domain.catalog.models import Sku
 from merchantops.domain.customers import service as customers
 from merchantops.domain.exports.models import DataExport
+from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.governance.models import ApprovalRequest, RiskAlert
 from merchantops.domain.inventory import positions, stock
 from merchantops.domain.inventory.models import (
     Warehouse,
 )
+from merchantops.domain.orders import fulfilment, placement, returns, transactions
+from merchantops.domain.orders import policies as order_policies
+from merchantops.domain.orders.models import (
+    FulfillmentOrder,
+    OrderLine,
+    ReturnLine,
+    ReturnReason,
+)
+from merchantops.domain.orders.payments import Kind
 from merchantops.domain.purchasing import service as purchasing
 from merchantops.domain.purchasing.models import PurchaseOrderLine
 from merchantops.domain.suppliers import service as suppliers
@@ -38,6 +48,7 @@ from merchantops.domain.suppliers.models import (
 )
 from merchantops.domain.webhooks import service as webhooks
 from merchantops.rules import versions
+from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import api_keys
 from merchantops.tenants.base import TenantModel
 from merchantops.tenants.context import tenant_scope
@@ -48,6 +59,7 @@ from merchantops.tenants.models import (
     Tenant,
 )
 from merchantops.tenants.org import departments, roles
+from merchantops.workers.registry import shared_engine
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, Shop, add_member, make_shop, principal
 from tests.inventory import make_site, receive
@@ -77,6 +89,13 @@ class Ids:
     allocation: str = ""
     customer: str = ""
     address: str = ""
+    sales_order: str = ""
+    order_line: str = ""
+    fulfillment: str = ""
+    transaction: str = ""
+    rma: str = ""
+    return_line: str = ""
+    return_reason: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -107,10 +126,18 @@ def missing_ids() -> Ids:
         allocation=gid("Allocation", uuid.uuid4()),
         customer=gid("Customer", uuid.uuid4()),
         address=gid("CustomerAddress", uuid.uuid4()),
+        sales_order=gid("Order", uuid.uuid4()),
+        order_line=gid("OrderLine", uuid.uuid4()),
+        fulfillment=gid("FulfillmentOrder", uuid.uuid4()),
+        transaction=gid("PaymentTransaction", uuid.uuid4()),
+        rma=gid("Return", uuid.uuid4()),
+        return_line=gid("ReturnLine", uuid.uuid4()),
+        return_reason=gid("ReturnReason", uuid.uuid4()),
     )
 
 
 Call = tuple[str, dict[str, Any]]
+OWNER_ACTOR = Actor(frozenset({"owner"}))
 RULES = {
     "kind": "compliance",
     "description": "secret rules",
@@ -142,6 +169,102 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
     ),
     "removeCustomerAddress": _id_only("removeCustomerAddress", "deletedId", "address"),
     "exportCustomerData": _id_only("exportCustomerData", "document", "customer"),
+    # orders: another tenant's order, fulfilment, transaction, return, SKU or reason
+    "placeOrder": lambda i: (
+        "mutation($sku: ID!) { placeOrder(input: {lines: [{skuId: $sku, quantity: 1}]}) "
+        "{ order { id } errors { field code message } } }",
+        {"sku": i.sku},
+    ),
+    **{
+        name: _id_only(name, "order { id status }", "sales_order")
+        for name in ("confirmOrder", "completeDraftOrder")
+    },
+    "cancelOrder": lambda i: (
+        'mutation($id: ID!) { cancelOrder(input: {id: $id, reason: "mine"}) '
+        "{ order { id } errors { field code message } } }",
+        {"id": i.sales_order},
+    ),
+    "addOrderNote": lambda i: (
+        'mutation($id: ID!) { addOrderNote(input: {id: $id, note: "mine"}) '
+        "{ order { id } errors { field code message } } }",
+        {"id": i.sales_order},
+    ),
+    "holdFulfillment": lambda i: (
+        'mutation($id: ID!) { holdFulfillment(input: {id: $id, reason: "mine"}) '
+        "{ fulfillment { id } errors { field code message } } }",
+        {"id": i.fulfillment},
+    ),
+    **{
+        name: _id_only(name, "fulfillment { id status }", "fulfillment")
+        for name in (
+            "releaseFulfillmentHold",
+            "startFulfillment",
+            "shipFulfillment",
+            "markFulfillmentDelivered",
+        )
+    },
+    "authorizePayment": lambda i: (
+        'mutation($id: ID!) { authorizePayment(input: {orderId: $id, amount: "1", '
+        'idempotencyKey: "k"}) { transaction { id } errors { field code message } } }',
+        {"id": i.sales_order},
+    ),
+    "chargePayment": lambda i: (
+        'mutation($id: ID!) { chargePayment(input: {orderId: $id, amount: "1", '
+        'idempotencyKey: "k"}) { transaction { id } errors { field code message } } }',
+        {"id": i.sales_order},
+    ),
+    "voidPayment": lambda i: (
+        'mutation($id: ID!) { voidPayment(input: {orderId: $id, authorizationKey: "a", '
+        'idempotencyKey: "k"}) { transaction { id } errors { field code message } } }',
+        {"id": i.sales_order},
+    ),
+    "settlePaymentTransaction": lambda i: (
+        "mutation($id: ID!) { settlePaymentTransaction(input: {id: $id, status: SUCCESS}) "
+        "{ transaction { id } errors { field code message } } }",
+        {"id": i.transaction},
+    ),
+    "refundOrder": lambda i: (
+        'mutation($id: ID!) { refundOrder(input: {orderId: $id, idempotencyKey: "k", '
+        'amount: "1", reason: "mine"}) { refund { id } errors { field code message } } }',
+        {"id": i.sales_order},
+    ),
+    "requestReturn": lambda i: (
+        "mutation($id: ID!, $line: ID!) { requestReturn(input: {orderId: $id, lines: "
+        '[{orderLineId: $line, quantity: 1, reasonCode: "damaged"}]}) '
+        "{ return { id } errors { field code message } } }",
+        {"id": i.sales_order, "line": i.order_line},
+    ),
+    **{
+        name: _id_only(name, "return { id status }", "rma")
+        for name in ("approveReturn", "closeReturn")
+    },
+    "declineReturn": lambda i: (
+        'mutation($id: ID!) { declineReturn(input: {id: $id, reason: "mine"}) '
+        "{ return { id } errors { field code message } } }",
+        {"id": i.rma},
+    ),
+    "markReturnInTransit": _id_only("markReturnInTransit", "return { id }", "rma"),
+    "receiveReturn": lambda i: (
+        "mutation($id: ID!, $line: ID!) { receiveReturn(input: {id: $id, lines: "
+        "[{returnLineId: $line, quantity: 1}]}) { return { id } errors { field code message } } }",
+        {"id": i.rma, "line": i.return_line},
+    ),
+    "inspectReturn": lambda i: (
+        "mutation($id: ID!, $line: ID!) { inspectReturn(input: {id: $id, lines: "
+        "[{returnLineId: $line, disposition: RESTOCK}]}) "
+        "{ return { id } errors { field code message } } }",
+        {"id": i.rma, "line": i.return_line},
+    ),
+    "setSkuOrderPolicy": lambda i: (
+        "mutation($id: ID!) { setSkuOrderPolicy(input: {skuId: $id, returnable: false}) "
+        "{ policy { skuId } errors { field code message } } }",
+        {"id": i.sku},
+    ),
+    "updateReturnReason": lambda i: (
+        'mutation($id: ID!) { updateReturnReason(input: {id: $id, label: "mine"}) '
+        "{ reason { id } errors { field code message } } }",
+        {"id": i.return_reason},
+    ),
     "eraseCustomer": _id_only(
         "eraseCustomer", "customer { id name } approvalRequest { id }", "customer"
     ),
@@ -335,6 +458,39 @@ STOCK_LEVEL = "{ id onHand lot { traceCode } zone { code } warehouse { code name
 # Operations that name the other tenant in another way, or act only in the caller's own tenant;
 # they are called with B's identifiers where they take any, and must leak and change nothing.
 OTHERS: dict[str, Callable[[Ids], Call]] = {
+    "order": lambda i: (
+        "query($id: ID!) { order(id: $id) { id email lines { skuCode } } }",
+        {"id": i.sales_order},
+    ),
+    "orders": lambda i: (
+        "query($sku: ID!) { orders(filter: {skuId: $sku}) { edges { node { id email } } } "
+        "all: orders { edges { node { id number email shippingAddress { line1 } } } } }",
+        {"sku": i.sku},
+    ),
+    "return": lambda i: ("query($id: ID!) { return(id: $id) { id note } }", {"id": i.rma}),
+    "returns": lambda i: (
+        "query($id: ID!) { returns(filter: {orderId: $id}) { edges { node { id } } } "
+        "all: returns { edges { node { id note } } } }",
+        {"id": i.sales_order},
+    ),
+    "orderSettings": lambda i: ("{ orderSettings { currency returnWindowDays } }", {}),
+    "taxRates": lambda i: ("{ taxRates { id category rate } }", {}),
+    "returnReasons": lambda i: ("{ returnReasons(includeInactive: true) { id code label } }", {}),
+    "updateOrderSettings": lambda i: (
+        "mutation { updateOrderSettings(input: {returnWindowDays: 9}) "
+        "{ settings { returnWindowDays } errors { field code } } }",
+        {},
+    ),
+    "setTaxRate": lambda i: (
+        'mutation { setTaxRate(input: {category: "secret", rate: "0.2"}) '
+        "{ taxRate { id } errors { field code } } }",
+        {},
+    ),
+    "createReturnReason": lambda i: (
+        'mutation { createReturnReason(input: {code: "secret", label: "Mine"}) '
+        "{ reason { id } errors { field code } } }",
+        {},
+    ),
     "customer": lambda i: (
         "query($id: ID!) { customer(id: $id) { id name email addresses { line1 } } }",
         {"id": i.customer},
@@ -673,6 +829,33 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         address = await customers.add_address(
             customer.id, customers.AddressSpec(f"{title} Secret", f"{slug}-secret road", "X", "FR")
         )
+        await order_policies.install_defaults()
+        sales = (
+            await placement.place_order(
+                RuleEvaluator(shared_engine()),
+                OWNER_ACTOR,
+                placement.OrderSpec(
+                    lines=(placement.LineSpec(sku.id, 1),),
+                    customer_id=customer.id,
+                    email=f"{slug}-secret-buyer@x.example",
+                    shipping_address=customers.AddressSpec(
+                        f"{title} Secret Buyer", f"{slug}-secret street", "X", "FR"
+                    ),
+                    note=f"{title} Secret note",
+                ),
+            )
+        ).order
+        fulfillment = await FulfillmentOrder.get(order_id=sales.id)
+        await fulfilment.ship(fulfillment.id)
+        charge = await transactions.record(sales.id, Kind.CHARGE, sales.total, f"{slug}-secret-pay")
+        order_line = await OrderLine.get(order_id=sales.id)
+        rma = await returns.request_return(
+            sales.id,
+            (returns.ReturnLineSpec(order_line.id, 1, "damaged", f"{title} Secret evidence"),),
+            note=f"{title} Secret return note",
+        )
+        return_line = await ReturnLine.get(rma_id=rma.id)
+        reason = await ReturnReason.get(code="damaged")
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -696,6 +879,13 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         allocation=gid("Allocation", allocation.id),
         customer=gid("Customer", customer.id),
         address=gid("CustomerAddress", address.id),
+        sales_order=gid("Order", sales.id),
+        order_line=gid("OrderLine", order_line.id),
+        fulfillment=gid("FulfillmentOrder", fulfillment.id),
+        transaction=gid("PaymentTransaction", charge.id),
+        rma=gid("Return", rma.id),
+        return_line=gid("ReturnLine", return_line.id),
+        return_reason=gid("ReturnReason", reason.id),
     )
     markers = [
         slug,
@@ -729,6 +919,13 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
                 "allocation",
                 "customer",
                 "address",
+                "sales_order",
+                "order_line",
+                "fulfillment",
+                "transaction",
+                "rma",
+                "return_line",
+                "return_reason",
             )
         ),
     ]

@@ -185,15 +185,15 @@ class TooGenerous:
 
 
 BAD = [
-    (order(line("-1.00")), "INVALID_PRICE", "lines.0.unit_price"),
-    (order(line("1.00"), line("NaN")), "INVALID_PRICE", "lines.1.unit_price"),
-    (order(line("Infinity")), "INVALID_PRICE", "lines.0.unit_price"),
-    (order(line("sNaN")), "INVALID_PRICE", "lines.0.unit_price"),
+    (order(line("-1.00")), "INVALID_PRICE", "lines.0.unitPrice"),
+    (order(line("1.00"), line("NaN")), "INVALID_PRICE", "lines.1.unitPrice"),
+    (order(line("Infinity")), "INVALID_PRICE", "lines.0.unitPrice"),
+    (order(line("sNaN")), "INVALID_PRICE", "lines.0.unitPrice"),
     (order(line("1.00", "sNaN")), "INVALID_QUANTITY", "lines.0.quantity"),
     (order(line("1.00"), discounts=[pct("sNaN")]), "INVALID_DISCOUNT", "discounts.0.value"),
     (order(line("1.00"), shipping="NaN"), "INVALID_PRICE", "shipping"),
-    (order(line("1.001")), "INVALID_PRICE", "lines.0.unit_price"),
-    (order(line("1.5"), currency="JPY"), "INVALID_PRICE", "lines.0.unit_price"),
+    (order(line("1.001")), "INVALID_PRICE", "lines.0.unitPrice"),
+    (order(line("1.5"), currency="JPY"), "INVALID_PRICE", "lines.0.unitPrice"),
     (order(line("1.00"), line("1.00", 0)), "INVALID_QUANTITY", "lines.1.quantity"),
     (order(line("1.00", -2)), "INVALID_QUANTITY", "lines.0.quantity"),
     (order(line("1.00", "NaN")), "INVALID_QUANTITY", "lines.0.quantity"),
@@ -221,11 +221,11 @@ BAD = [
         "discounts.1",
     ),
     (order(line("1.00"), discounts=[pct("NaN")]), "INVALID_DISCOUNT", "discounts.0.value"),
-    (order(line("1.00", 1, "luxury")), "UNKNOWN_TAX_CATEGORY", "lines.0.tax_category"),
+    (order(line("1.00", 1, "luxury")), "UNKNOWN_TAX_CATEGORY", "lines.0.taxCategory"),
     (order(line("1.00"), currency="XYZ"), "UNKNOWN_CURRENCY", "currency"),
     (order(line("1.00"), shipping="-0.01"), "INVALID_PRICE", "shipping"),
     (order(), "INVALID_INPUT", "lines"),
-    (order(line("1.00"), shipping_tax="nope"), "UNKNOWN_TAX_CATEGORY", "shipping_tax_category"),
+    (order(line("1.00"), shipping_tax="nope"), "UNKNOWN_TAX_CATEGORY", "shippingTaxCategory"),
     (order(line("999999999999.99", 2)), "INVALID_PRICE", "lines.0.quantity"),
 ]
 

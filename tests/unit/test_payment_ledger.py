@@ -127,7 +127,7 @@ def test_charging_an_authorization_is_limited_to_what_is_left_of_it() -> None:
     assert refusal(ledger, request) == ("CHARGE_EXCEEDS_AUTHORIZED", "amount")
     assert refusal(ledger, TransactionRequest(Kind.CHARGE, D(1), "c3", "nope")) == (
         "AUTHORIZATION_NOT_ACTIVE",
-        "parent_key",
+        "authorizationKey",
     )
 
 
@@ -139,7 +139,7 @@ def test_a_charged_authorization_cannot_be_voided_an_uncharged_one_can() -> None
 
     assert refusal(ledger, TransactionRequest(Kind.VOID, D(0), "v1", "a1")) == (
         "AUTHORIZATION_NOT_ACTIVE",
-        "parent_key",
+        "authorizationKey",
     )
     record(ledger, Kind.VOID, "0", "v2", parent="a2")
     assert balances(D(60), ledger).authorized == D(40)
@@ -158,7 +158,7 @@ def test_an_idempotency_key_is_one_transaction() -> None:
     assert again.transaction is first
     assert refusal(ledger, TransactionRequest(Kind.CHARGE, D(11), "key-1")) == (
         "IDEMPOTENCY_CONFLICT",
-        "idempotency_key",
+        "idempotencyKey",
     )
     assert refusal(ledger, TransactionRequest(Kind.REFUND, D(10), "key-1"))[0] == (
         "IDEMPOTENCY_CONFLICT"
@@ -175,13 +175,13 @@ def test_an_idempotency_key_is_one_transaction() -> None:
         (Kind.VOID, "sNaN", "a1", "amount"),
         (Kind.CHARGE, "sNaN", None, "amount"),
         (Kind.VOID, "1", "a1", "amount"),
-        (Kind.AUTHORIZE, "1", "a1", "parent_key"),
+        (Kind.AUTHORIZE, "1", "a1", "authorizationKey"),
     ],
 )
 def test_bad_amounts_are_typed_errors(
     kind: Kind, amount: str, parent: str | None, field: str
 ) -> None:
-    code = "INVALID_INPUT" if field == "parent_key" else "INVALID_AMOUNT"
+    code = "INVALID_INPUT" if field == "authorizationKey" else "INVALID_AMOUNT"
 
     assert refusal([], TransactionRequest(kind, D(amount), "k", parent)) == (code, field)
 
@@ -364,7 +364,7 @@ def test_status_and_balances_match_the_reference(
             request = TransactionRequest(Kind(kind), D(cents) / 100, f"k{n}", parent)
             expected = model.refuses(kind, cents, parent)
             if expected is not None:
-                at = "parent_key" if expected == "AUTHORIZATION_NOT_ACTIVE" else "amount"
+                at = "authorizationKey" if expected == "AUTHORIZATION_NOT_ACTIVE" else "amount"
                 assert refusal(ledger, request) == (expected, at)
                 continue
             admitted = admit(ledger, request)

@@ -38,7 +38,7 @@ REFUND = (
     Fact("shipping", N, "Part of it for shipping"),
     Fact("adhoc", N, "Part of it given ad hoc"),
     Fact("share_of_order", N, "Amount / order total"),
-    Fact("own_order", B, "Whether whoever refunds placed the order"),
+    Fact("refunder", S, "'placer' when whoever refunds placed the order, else 'other'"),
     Fact("customer_orders", N, "Orders of the customer"),
     Fact("customer_refund_rate", N, "Share of the customer's orders refunded, this one included"),
 )
@@ -63,7 +63,9 @@ FACTS: tuple[Source, ...] = (
         ("order.cancel",),
         (
             *(Fact(f"order.{f.name}", f.type, f.description) for f in ORDER),
-            Fact("order.placed_by_me", B, "Whether whoever cancels placed the order"),
+            Fact(
+                "order.canceler", S, "'placer' when whoever cancels placed the order, else 'other'"
+            ),
         ),
     ),
     Source(

@@ -174,7 +174,7 @@ def admit(transactions: Sequence[Transaction], request: TransactionRequest) -> A
             if not earlier.same_content(request):
                 raise IdempotencyConflict(
                     "This idempotency key was used for another transaction.",
-                    field="idempotency_key",
+                    field="idempotencyKey",
                 )
             return Admitted(earlier, replayed=True)
     if request.kind is Kind.VOID:
@@ -189,13 +189,15 @@ def admit(transactions: Sequence[Transaction], request: TransactionRequest) -> A
     elif request.kind is Kind.VOID:
         _check_void(transactions, request)
     elif request.parent_key is not None:
-        raise InvalidInput("Only a charge or a void names an authorization.", field="parent_key")
+        raise InvalidInput(
+            "Only a charge or a void names an authorization.", field="authorizationKey"
+        )
     return Admitted(Transaction.of(request), replayed=False)
 
 
 def _check_refund(transactions: Sequence[Transaction], request: TransactionRequest) -> None:
     if request.parent_key is not None:
-        raise InvalidInput("A refund names no authorization.", field="parent_key")
+        raise InvalidInput("A refund names no authorization.", field="authorizationKey")
     ok, pending = TransactionStatus.SUCCESS, TransactionStatus.PENDING
     left = (
         _sum(transactions, Kind.CHARGE, ok)
@@ -212,7 +214,7 @@ def _authorization(transactions: Sequence[Transaction], request: TransactionRequ
             if _active(transactions, auth):
                 return auth
             break
-    raise AuthorizationNotActive("No active authorization of that key.", field="parent_key")
+    raise AuthorizationNotActive("No active authorization of that key.", field="authorizationKey")
 
 
 def _check_capture(transactions: Sequence[Transaction], request: TransactionRequest) -> None:
@@ -230,7 +232,7 @@ def _check_void(transactions: Sequence[Transaction], request: TransactionRequest
     charges = _of(transactions, auth.idempotency_key, Kind.CHARGE)
     if any(charge.status is not TransactionStatus.FAILURE for charge in charges):
         raise AuthorizationNotActive(
-            "A charged authorization cannot be voided.", field="parent_key"
+            "A charged authorization cannot be voided.", field="authorizationKey"
         )
 
 

@@ -580,7 +580,12 @@ async def cancel_order(
             evaluator,
             actor,
             CANCEL,
-            {"order": {**event_body(order), "placed_by_me": order.placed_by == current_actor()}},
+            {
+                "order": {
+                    **event_body(order),
+                    "canceler": "placer" if order.placed_by == current_actor() else "other",
+                }
+            },
             subject=("order", order.id),
             payload={"reason": reason},
         )

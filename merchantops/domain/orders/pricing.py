@@ -255,12 +255,12 @@ def _states(
         raise InvalidInput("An order has at least one line.", field="lines")
     states = []
     for i, line in enumerate(order.lines):
-        price = amount(line.unit_price, f"lines.{i}.unit_price", money)
+        price = amount(line.unit_price, f"lines.{i}.unitPrice", money)
         count = quantity(line.quantity, f"lines.{i}.quantity", max_quantity)
         rate = tax_rates.get(line.tax_category)
         if rate is None:
             raise UnknownTaxCategory(
-                f"No tax rate for category {line.tax_category!r}.", field=f"lines.{i}.tax_category"
+                f"No tax rate for category {line.tax_category!r}.", field=f"lines.{i}.taxCategory"
             )
         subtotal = price * count
         if subtotal > MAX_MONEY:
@@ -321,7 +321,7 @@ def price_order(
         if shipping_rate is None:
             raise UnknownTaxCategory(
                 f"No tax rate for category {order.shipping_tax_category!r}.",
-                field="shipping_tax_category",
+                field="shippingTaxCategory",
             )
         shipping_tax = line_tax(shipping, shipping_rate, money)
         shipping_added = Decimal(0) if shipping_rate.prices_include_tax else shipping_tax

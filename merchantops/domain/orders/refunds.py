@@ -112,7 +112,7 @@ async def _price(order: Order, spec: RefundSpec) -> Priced:
     """What the spec refunds, checked against what each part still holds."""
     money = currency(order.currency)
     shipping = checked_amount(spec.shipping, "shipping", money)
-    adhoc = checked_amount(spec.adhoc, "adhoc", money)
+    adhoc = checked_amount(spec.adhoc, "amount", money)  # the API names it amount
     if adhoc and not spec.reason.strip():
         raise InvalidInput("An ad hoc refund says why.", field="reason")
     lines = {line.id: line for line in await OrderLine.filter(order_id=order.id)}
@@ -194,7 +194,7 @@ async def refund_facts(order: Order, priced: Priced) -> dict[str, Any]:
         "shipping": float(priced.shipping),
         "adhoc": float(priced.adhoc),
         "share_of_order": float(priced.total / Decimal(order.total)) if order.total else 1.0,
-        "own_order": order.placed_by == current_actor(),
+        "refunder": "placer" if order.placed_by == current_actor() else "other",
         "customer_orders": orders,
         "customer_refund_rate": float(min(rate, Decimal(1))),
     }
