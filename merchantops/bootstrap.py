@@ -6,7 +6,8 @@ Each area is a pair of packages of one shape (docs/adding-an-area.md):
                                      handlers.py (what the area does when an approval is decided),
                                      facts.py (what its compliance actions and events tell rules),
                                      demo.py (its part of the demo tenant), setup.py (what a
-                                     new tenant starts with)
+                                     new tenant starts with), personal_data.py (what it
+                                     holds about customers: export, erase)
     merchantops/api/graphql/<area>/  types.py, queries.py, filters.py, mutations/, and an
                                      __init__ exporting `Query` and `Mutation`
 
@@ -235,6 +236,17 @@ def setup_steps() -> list[SetupStep]:
     ]
 
 
+def personal_data_holders() -> list[Any]:
+    """The areas holding personal data about customers (`personal_data.export` / `erase`),
+    for the customers' data-subject requests."""
+    from merchantops.domain.customers.privacy import Holder
+
+    return [
+        Holder(getattr(module, "NAME", area.name), module.export, module.erase)
+        for area, module in _domain_modules("personal_data")
+    ]
+
+
 def fact_sources() -> list[Source]:
     """The facts each area's compliance actions and events provide (`facts.FACTS`)."""
     return [source for _area, module in _domain_modules("facts") for source in module.FACTS]
@@ -244,6 +256,7 @@ def wire() -> None:
     """Hand the lower layers what they check against at run time: the event types the outbox
     accepts, the approval handlers governance calls, the facts rule validation knows.
     Idempotent; `db.init_db` calls it, so every process that opens the database has it done."""
+    from merchantops.domain.customers import privacy
     from merchantops.domain.governance import approvals
     from merchantops.domain.onboarding import service as onboarding
     from merchantops.rules import facts
@@ -254,6 +267,7 @@ def wire() -> None:
     approvals.install(*approval_handlers())
     facts.install(fact_sources())
     onboarding.install_setup_steps(setup_steps())
+    privacy.install_holders(personal_data_holders())
 
 
 __all__ = [
@@ -272,6 +286,7 @@ __all__ = [
     "id_kinds",
     "jobs",
     "model_modules",
+    "personal_data_holders",
     "schedules",
     "setup_steps",
     "wire",

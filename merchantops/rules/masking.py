@@ -97,6 +97,7 @@ CLASSIFIED_KEYS = {
     "full_name": Classification.CONFIDENTIAL_PERSONAL,
     "phone": Classification.CONFIDENTIAL_PERSONAL,
     "address": Classification.CONFIDENTIAL_PERSONAL,
+    "note": Classification.CONFIDENTIAL_PERSONAL,
     "id_number": Classification.SENSITIVE_PERSONAL,
     "birth_date": Classification.SENSITIVE_PERSONAL,
 }

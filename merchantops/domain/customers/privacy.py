@@ -4,7 +4,10 @@ them.
 The export is one JSON document: the record, its addresses and the audit entries naming the
 customer (which hold no personal data, see `service`). Erasing anonymises: every personal field
 is replaced by a fixed placeholder, the addresses are deleted and `erased_at` is set; the row
-stays, so records referring to the customer (orders, later) keep their reference. Erasing is
+stays, so records referring to the customer keep their reference. Areas that hold personal
+data about a customer (orders: contacts, shipping addresses, notes) add their part to the
+export and anonymise it in the erasure's transaction (their `personal_data.py`, handed over by
+`bootstrap.wire`: `install_holders`). Erasing is
 governed by compliance (action `customer.erase`): a rule may deny it or hold it for a role's
 approval (`handlers.py` applies the approved erasure). Both are audited; erasing again is a
 no-op.
@@ -12,6 +15,8 @@ no-op.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -29,6 +34,25 @@ from merchantops.tenants import audit, outbox
 from merchantops.tenants.models import AuditEntry
 
 ERASE = "customer.erase"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """An area holding personal data about customers: its part of the export (a JSON-able
+    value under `name`) and its anonymisation, run in the erasure's transaction."""
+
+    name: str
+    export: Callable[[UUID], Awaitable[Any]]
+    erase: Callable[[UUID], Awaitable[Any]]
+
+
+_holders: list[Holder] = []
+
+
+def install_holders(holders: Sequence[Holder]) -> None:
+    _holders[:] = holders
+
+
 ERASED_NAME = "Erased customer"
 # What an erased customer's personal fields hold.
 PLACEHOLDERS: dict[str, Any] = {
@@ -49,7 +73,7 @@ async def export_customer(customer_id: UUID) -> dict[str, Any]:
             "created_at", "id"
         )
         entries = await AuditEntry.filter(target_type="customer", target_id=str(customer.id))
-        document = {
+        document: dict[str, Any] = {
             "customer": customer_document(customer),
             "addresses": [address_document(address) for address in addresses],
             "audit": [
@@ -61,8 +85,10 @@ async def export_customer(customer_id: UUID) -> dict[str, Any]:
                 }
                 for entry in sorted(entries, key=lambda e: (e.created_at, e.id))
             ],
-            "exported_at": datetime.now(UTC).isoformat(),
         }
+        for holder in _holders:
+            document[holder.name] = await holder.export(customer.id)
+        document["exported_at"] = datetime.now(UTC).isoformat()
         await audit.record(
             "customer.exported", "customer", customer.id, after={"addresses": len(addresses)}
         )
@@ -160,6 +186,8 @@ async def _fact(customer: Customer) -> dict[str, Any]:
 
 async def _erase(customer: Customer) -> None:
     removed = await CustomerAddress.filter(customer_id=customer.id).delete()
+    for holder in _holders:
+        await holder.erase(customer.id)
     for key, value in PLACEHOLDERS.items():
         setattr(customer, key, value)
     customer.erased_at = datetime.now(UTC)
@@ -174,9 +202,11 @@ __all__ = [
     "ERASE",
     "ERASED_NAME",
     "PLACEHOLDERS",
+    "Holder",
     "address_document",
     "apply_approved_erasure",
     "customer_document",
     "erase_customer",
     "export_customer",
+    "install_holders",
 ]

@@ -5,7 +5,7 @@ context.
   expire and their stock is released (`placement.expire_due`).
 - `orders.close` (hourly): FULFILLED orders past the return window close.
 - Every event: `return.received` runs the quality loop for each SKU and reason received
-  (`quality.check`); `customer.erased` replaces the personal fields of the customer's orders.
+  (`quality.check`).
 """
 
 from __future__ import annotations
@@ -49,8 +49,6 @@ async def _on_event(ctx: JobContext, payload: dict[str, Any]) -> None:
         for pair in body.get("sku_reasons", []):
             sku_id, reason = pair.split("|", 1)
             await quality.check(UUID(sku_id), reason)
-    elif event.type == "customer.erased":
-        await placement.anonymise_orders_of(UUID(body["id"]))
 
 
 def on_event(deps: Dependencies) -> JobFunction:

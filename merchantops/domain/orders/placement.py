@@ -54,7 +54,6 @@ from merchantops.domain.orders.models import (
     FulfillmentStatus,
     Order,
     OrderChannel,
-    OrderEvent,
     OrderLine,
     OrderLineLot,
     OrderStatus,
@@ -675,18 +674,6 @@ async def add_note(order_id: UUID, note: str) -> Order:
     return order
 
 
-async def anonymise_orders_of(customer_id: UUID) -> int:
-    """Replace the personal fields of an erased customer's orders (kept for accounting)."""
-    blank = {name: "" for name in Order.CLASSIFIED}
-    blank["ship_recipient"] = "erased"
-    changed = await Order.filter(customer_id=customer_id).update(**blank, address_key="")
-    if changed:
-        order_ids = await Order.filter(customer_id=customer_id).values_list("id", flat=True)
-        await OrderEvent.filter(order_id__in=list(order_ids)).exclude(message="").update(message="")
-        await audit.record("order.anonymised", "customer", customer_id, after={"orders": changed})
-    return changed
-
-
 __all__ = [
     "CANCEL",
     "PLACE",
@@ -695,7 +682,6 @@ __all__ = [
     "Placed",
     "add_note",
     "address_key",
-    "anonymise_orders_of",
     "cancel_now",
     "cancel_order",
     "close_due",

@@ -81,8 +81,12 @@ async def _masked(info: Info, document: dict[str, Any]) -> Any:
     """The document with each classified field masked as the caller sees it in the API."""
     customer = await _masked_record(info, Customer, document["customer"])
     addresses = [await _masked_record(info, CustomerAddress, a) for a in document["addresses"]]
-    audit = await json_masked(info, document["audit"])
-    return {**document, "customer": customer, "addresses": addresses, "audit": audit}
+    others = {  # what other areas hold about the customer (orders...), masked by its keys
+        key: await json_masked(info, value)
+        for key, value in document.items()
+        if key not in ("customer", "addresses", "exported_at")
+    }
+    return {**document, **others, "customer": customer, "addresses": addresses}
 
 
 async def _masked_record(info: Info, model: Any, record: dict[str, Any]) -> dict[str, Any]:
