@@ -1,7 +1,8 @@
 """The demo tenant's staff and what every area's demo data is seeded with.
 
 The demo data goes through the domain services, as the staff who would do it (the buyer
-orders, finance approves, the warehouse clerk receives and ships), so it is audited, emits its
+orders, finance approves, the warehouse clerk receives and ships, the customer-service agent
+takes customers' orders and returns), so it is audited, emits its
 events and keeps the stock ledger consistent. Each area seeds its own part from its `demo.py`:
 `master_data(seed)` first for every area (suppliers, warehouses, products), then `activity(seed)`
 for every area (purchase orders, customer orders, analytics), each in `bootstrap.AREAS` order,
@@ -51,7 +52,14 @@ FINANCE = StaffMember(
     (manager_role("finance"),),
     "finance manager",
 )
-DEMO_STAFF = (BUYER, CLERK, FINANCE)
+AGENT = StaffMember(
+    "agent@demo.merchantops.test",
+    "demo-agent-password",
+    "Cai Service",
+    (staff_role("customer-service"),),
+    "customer service agent",
+)
+DEMO_STAFF = (BUYER, CLERK, FINANCE, AGENT)
 
 
 @dataclass
@@ -75,4 +83,4 @@ class Seed:
         return Actor(frozenset(roles))
 
 
-__all__ = ["BUYER", "CLERK", "DEMO_STAFF", "FINANCE", "Seed", "StaffMember"]
+__all__ = ["AGENT", "BUYER", "CLERK", "DEMO_STAFF", "FINANCE", "Seed", "StaffMember"]

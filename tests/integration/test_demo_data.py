@@ -12,6 +12,16 @@ from merchantops.domain.catalog.models import LifecycleStage, Product, Sku
 from merchantops.domain.governance.models import ApprovalRequest, ApprovalStatus
 from merchantops.domain.inventory import positions, reconcile
 from merchantops.domain.inventory.models import Allocation, AllocationStatus, Lot, SkuAnalytics
+from merchantops.domain.orders.models import (
+    FulfillmentOrder,
+    FulfillmentStatus,
+    Order,
+    OrderStatus,
+    Refund,
+    RefundStatus,
+    Return,
+    ReturnStatus,
+)
 from merchantops.domain.purchasing.models import PoStatus, PurchaseOrder
 from merchantops.domain.seeding import BUYER, CLERK, DEMO_STAFF, FINANCE
 from merchantops.domain.suppliers.models import Grade, Supplier
@@ -71,7 +81,24 @@ async def test_the_supply_chain_is_there_in_every_state() -> None:
     assert skus >= 20
     assert expiring > 0
     assert analysed == skus
-    assert allocations == {AllocationStatus.SHIPPED, AllocationStatus.ALLOCATED}
+    assert allocations == set(AllocationStatus)  # canceled and expired orders released theirs
+
+
+async def test_orders_are_there_in_every_state_with_a_return_and_refunds() -> None:
+    await ensure_demo()
+    with tenant_scope((await _demo_tenant()).id):
+        statuses = {order.status for order in await Order.all()}
+        payments = {order.payment_status for order in await Order.all()}
+        fulfilments = {f.status for f in await FulfillmentOrder.all()}
+        [rma] = await Return.all()
+        refunds = await Refund.filter(status=RefundStatus.SUCCESS).count()
+        report = await reconcile.rebuild()
+
+    assert statuses == set(OrderStatus)
+    assert {"NONE", "AUTHORIZED", "PAID", "PARTIALLY_REFUNDED"} <= payments
+    assert {FulfillmentStatus.ON_HOLD, FulfillmentStatus.DELIVERED} <= fulfilments
+    assert (rma.status, refunds) == (ReturnStatus.CLOSED, 2)
+    assert report.ok, report.mismatches
 
 
 async def test_demo_large_po_awaiting_finance_shows_awaiting_approval_status() -> None:
