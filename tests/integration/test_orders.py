@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 from merchantops.domain.catalog.models import Sku
+from merchantops.domain.governance import approvals
+from merchantops.domain.governance.approvals import Actor
+from merchantops.domain.governance.models import ApprovalRequest
 from merchantops.domain.inventory.errors import InsufficientStock
 from merchantops.domain.inventory.models import StockLevel
 from merchantops.domain.orders import fulfilment, placement, refunds, transactions
@@ -39,6 +42,7 @@ from merchantops.domain.orders.payments import Kind
 from merchantops.domain.orders.placement import LineSpec
 from merchantops.domain.orders.policies import SettingsChanges, update_settings
 from merchantops.errors import DomainError, NotFound
+from merchantops.rules import versions
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants.context import actor_scope, tenant_scope
 from merchantops.tenants.models import AuditEntry, OutboxEvent
@@ -400,3 +404,50 @@ async def test_each_sku_is_priced_at_its_list_price_unless_given(evaluator: Rule
         order = (await placement.place_order(evaluator, STAFF, spec)).order
         prices = sorted(line.unit_price for line in await OrderLine.filter(order_id=order.id))
         assert prices == [Decimal("80.00"), Decimal("100.00")]
+
+
+HOLD_LARGE_ORDERS = {
+    "kind": "compliance",
+    "description": "Large orders wait for finance",
+    "rules": [
+        {
+            "id": "large-order",
+            "when": {
+                "all": [
+                    {"fact": "action", "eq": "order.place"},
+                    {"fact": "order.total", "gt": 500},
+                ]
+            },
+            "then": {"outcome": "require_approval", "role": "finance-manager", "reason": "Large"},
+        }
+    ],
+}
+
+
+async def test_a_placement_held_by_compliance_waits_unconfirmed_for_its_approval(
+    evaluator: RuleEvaluator,
+) -> None:
+    store = await make_store()
+    with tenant_scope(store.shop.tenant.id):
+        await versions.activate((await versions.create_draft(HOLD_LARGE_ORDERS)).id)
+        clerk = Actor(frozenset({"customer-service-staff"}))
+        finance = Actor(frozenset({"finance-manager"}))
+        with actor_scope("user:clerk"):
+            kept = (await placement.place_order(evaluator, clerk, order_spec(store, 6))).order
+            dropped = (await placement.place_order(evaluator, clerk, order_spec(store, 0, 6))).order
+            small = (await placement.place_order(evaluator, clerk, order_spec(store, 1))).order
+        assert (kept.status, dropped.status, small.status) == (
+            OrderStatus.UNCONFIRMED,
+            OrderStatus.UNCONFIRMED,
+            OrderStatus.UNFULFILLED,
+        )
+        requests = {r.subject_id: r for r in await ApprovalRequest.filter(action="order.place")}
+        assert set(requests) == {str(kept.id), str(dropped.id)}
+
+        with actor_scope("user:finance"):
+            await approvals.decide(evaluator, finance, requests[str(kept.id)].id, approve=True)
+            await approvals.decide(evaluator, finance, requests[str(dropped.id)].id, approve=False)
+
+        assert (await Order.get(id=kept.id)).status is OrderStatus.UNFULFILLED
+        assert (await Order.get(id=dropped.id)).status is OrderStatus.CANCELED
+        assert await totals(store.skus[1], store.site.warehouse) == (10, 0)  # released
