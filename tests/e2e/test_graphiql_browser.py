@@ -65,7 +65,7 @@ def server(assets_installed: None, tmp_path_factory: pytest.TempPathFactory) -> 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(lambda: httpx.get(f"{base}/readyz", timeout=1).status_code == 200, 30, process)
+        _wait(lambda: httpx.get(f"{base}/readyz", timeout=1).status_code == 200, 90, process)
         yield base
     finally:
         process.terminate()

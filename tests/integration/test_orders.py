@@ -216,7 +216,8 @@ async def test_a_draft_reserves_nothing_until_completed(evaluator: RuleEvaluator
         assert draft.status is OrderStatus.DRAFT
         assert await totals(store.skus[0], store.site.warehouse) == (10, 0)
 
-        placed = await placement.complete_draft(draft.id)
+        placed, held = await placement.complete_draft(evaluator, STAFF, draft.id)
+        assert held is None
 
         assert placed.status is OrderStatus.UNFULFILLED
         assert await totals(store.skus[0], store.site.warehouse) == (10, 3)

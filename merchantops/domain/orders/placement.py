@@ -549,18 +549,52 @@ async def confirm_order(order_id: UUID) -> Order:
     return order
 
 
-async def complete_draft(order_id: UUID, warehouse_id: UUID | None = None) -> Order:
-    """A draft becomes a placed order: its stock reserved, compliance asked."""
+async def complete_draft(
+    evaluator: RuleEvaluator, actor: Actor, order_id: UUID, warehouse_id: UUID | None = None
+) -> tuple[Order, Any]:
+    """A draft becomes a placed order: compliance asked as at placement (held: UNCONFIRMED),
+    its stock reserved. Returns the order and the approval request it waits for, if any."""
+    if warehouse_id is not None:
+        await get_warehouse(warehouse_id)
     async with in_transaction():
         order = await locked_order(order_id)
         if order.status is not OrderStatus.DRAFT:
             raise OrderStatusConflict(f"A {order.status.value} order is not a draft.", field="id")
         lines = list(await OrderLine.filter(order_id=order.id).order_by("position"))
-        await reserve(order, lines, warehouse_id)
         now = datetime.now(UTC)
-        order.placed_at = order.confirmed_at = now
-        await _set_status(order, OrderStatus.UNFULFILLED, "order.placed")
-    return order
+        fact = {
+            "total": float(order.total),
+            "currency": order.currency,
+            "lines": len(lines),
+            "units": sum(line.quantity for line in lines),
+            "discount": float(order.discount),
+            "channel": order.channel.value,
+            "orders_from_address_last_hour": await _recent_from_address(order.address_key, now) + 1,
+            "has_customer": order.customer_id is not None,
+        }
+        held = await approvals.governed(
+            evaluator, actor, PLACE, {"order": fact}, subject=("order", order.id)
+        )
+        await reserve(order, lines, warehouse_id)
+        order.placed_at = now
+        order.confirmed_at = None if held else now
+        before = order.status
+        order.status = OrderStatus.UNCONFIRMED if held else OrderStatus.UNFULFILLED
+        await order.save(update_fields=["status", "placed_at", "confirmed_at", "updated_at"])
+        await history.append(
+            order.id, "order.placed", {"from": before.value, "to": order.status.value}
+        )
+        await audit.record(
+            "order.placed",
+            "order",
+            order.id,
+            before={"status": before.value},
+            after={"status": order.status.value, "total": str(order.total)},
+        )
+        await outbox.emit(
+            "order.placed", {**fact, **event_body(order), "address_ref": order.address_key[:16]}
+        )
+    return order, held
 
 
 CANCELABLE = (OrderStatus.DRAFT, OrderStatus.UNCONFIRMED, OrderStatus.UNFULFILLED)

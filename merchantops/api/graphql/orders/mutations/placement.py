@@ -195,13 +195,23 @@ class PlacementMutation:
         order = await placement.confirm_order(decode_id(input.id, "Order"))
         return OrderPayload(order=OrderNode.from_model(order))
 
-    @strawberry.mutation(extensions=[requires(WRITE)], description="A draft is placed.")
-    async def complete_draft_order(self, input: CompleteDraftOrderInput) -> OrderPayload:
-        order = await placement.complete_draft(
+    @strawberry.mutation(
+        extensions=[requires(WRITE)],
+        description="A draft is placed: compliance asked, stock reserved.",
+    )
+    async def complete_draft_order(
+        self, info: Info, input: CompleteDraftOrderInput
+    ) -> OrderPayload:
+        order, held = await placement.complete_draft(
+            info.context.require_evaluator(),
+            info.context.actor(),
             decode_id(input.id, "Order"),
             decode_optional_id(input.warehouse_id, "Warehouse", "warehouseId"),
         )
-        return OrderPayload(order=OrderNode.from_model(order))
+        return OrderPayload(
+            order=OrderNode.from_model(order),
+            approval_request=ApprovalRequestNode.from_model(held) if held else None,
+        )
 
     @strawberry.mutation(
         extensions=[requires(WRITE)],
