@@ -8,6 +8,7 @@ without one). `below_safety_by = max(0, safety_stock - available)`: the tenant's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -16,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from merchantops.domain.catalog.models import Sku
 from merchantops.domain.inventory import sql
-from merchantops.domain.inventory.models import ReorderPolicy
+from merchantops.domain.inventory.models import ReorderPolicy, StockLevel, Warehouse
 from merchantops.domain.inventory.warehouses import get_warehouse
 from merchantops.errors import InvalidInput, NotFound
 from merchantops.tenants import audit, outbox
@@ -94,6 +95,51 @@ def _position(row: dict[str, Any]) -> Position:
         reorder_point=int(row["reorder_point"]),
         reorder_quantity=int(row["reorder_quantity"]),
     )
+
+
+async def positions_of(pairs: Iterable[tuple[UUID, UUID]]) -> list[Position]:
+    """The positions of many (SKU, warehouse) pairs in four statements, whatever their
+    number; sorted by SKU id then warehouse id."""
+    wanted = sorted(set(pairs), key=str)
+    skus = {p[0] for p in wanted}
+    houses = {p[1] for p in wanted}
+    codes = dict(await Sku.filter(id__in=skus).values_list("id", "code"))
+    names = dict(await Warehouse.filter(id__in=houses).values_list("id", "code"))
+    totals: dict[tuple[UUID, UUID], list[int]] = {pair: [0, 0] for pair in wanted}
+    for sku_id, warehouse_id, on_hand, allocated in await StockLevel.filter(
+        sku_id__in=skus, warehouse_id__in=houses
+    ).values_list("sku_id", "warehouse_id", "on_hand", "allocated"):
+        if (sku_id, warehouse_id) in totals:
+            totals[(sku_id, warehouse_id)][0] += on_hand
+            totals[(sku_id, warehouse_id)][1] += allocated
+    policies = {
+        (p.sku_id, p.warehouse_id): p
+        for p in await ReorderPolicy.filter(sku_id__in=skus, warehouse_id__in=houses)
+    }
+    found = []
+    for sku_id, warehouse_id in wanted:
+        policy = policies.get((sku_id, warehouse_id))
+        on_hand, allocated = totals[(sku_id, warehouse_id)]
+        found.append(
+            Position(
+                sku_id=sku_id,
+                warehouse_id=warehouse_id,
+                sku=str(codes[sku_id]),
+                warehouse=str(names[warehouse_id]),
+                on_hand=on_hand,
+                allocated=allocated,
+                safety_stock=policy.safety_stock if policy else 0,
+                reorder_point=policy.reorder_point if policy else 0,
+                reorder_quantity=policy.reorder_quantity if policy else 0,
+            )
+        )
+    return found
+
+
+async def emit_stock_changed_many(pairs: Iterable[tuple[UUID, UUID]], cause: str) -> None:
+    """`emit_stock_changed` of many pairs: one event each, their positions read together."""
+    for current in await positions_of(pairs):
+        await outbox.emit(STOCK_CHANGED, {"cause": cause, "stock": current.fact()})
 
 
 async def position(sku_id: UUID, warehouse_id: UUID) -> Position:
@@ -205,7 +251,9 @@ __all__ = [
     "below_safety",
     "check_stock",
     "emit_stock_changed",
+    "emit_stock_changed_many",
     "position",
+    "positions_of",
     "set_reorder_policy",
     "to_reorder",
 ]

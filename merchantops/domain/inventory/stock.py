@@ -15,7 +15,8 @@ goes below zero or below what is allocated, whatever was read before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -39,7 +40,7 @@ from merchantops.domain.inventory.models import (
     StockLevel,
     StockMovement,
 )
-from merchantops.domain.inventory.positions import emit_stock_changed
+from merchantops.domain.inventory.positions import emit_stock_changed, emit_stock_changed_many
 from merchantops.domain.inventory.warehouses import get_warehouse, get_zone
 from merchantops.errors import AlreadyExists, InvalidInput, NotFound
 from merchantops.tenants import audit
@@ -155,6 +156,92 @@ async def allocate(sku_id: UUID, warehouse_id: UUID, quantity: int, reference: s
         )
         await emit_stock_changed(sku_id, warehouse_id, "allocation")
     return allocation
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """Units of a SKU to reserve in a warehouse; `field` names it in an `OUT_OF_STOCK`."""
+
+    sku_id: UUID
+    warehouse_id: UUID
+    quantity: int
+    field: str = "quantity"
+
+
+@dataclass(frozen=True, slots=True)
+class Reserved:
+    allocation: Allocation
+    lots: tuple[tuple[UUID, int], ...]  # (lot id, units) taken, FIFO order
+
+
+async def allocate_many(wanted: Sequence[Wanted], reference: str) -> list[Reserved]:
+    """Reserve several SKUs at once, each FIFO over its lots in its warehouse; all or nothing.
+
+    For callers that checked the SKUs and warehouses (an order's placement): one locked read
+    of every level concerned (in primary-key order, as `allocate`), the allocations in one
+    insert, a ledger update and movement per lot taken, one audit entry, and one
+    `inventory.stock_changed` per SKU and warehouse with positions read together."""
+    for item in wanted:
+        _positive(item.quantity, item.field)
+    async with in_transaction():
+        levels = await _locked(
+            StockLevel.filter(
+                sku_id__in={w.sku_id for w in wanted},
+                warehouse_id__in={w.warehouse_id for w in wanted},
+            ).filter(on_hand__gt=F("allocated"))
+        )
+        pools: dict[tuple[UUID, UUID], list[StockLevel]] = {}
+        for level in sorted(levels, key=fifo_key):
+            pools.setdefault((level.sku_id, level.warehouse_id), []).append(level)
+        left = {level.id: level.on_hand - level.allocated for level in levels}
+        plans: list[list[tuple[StockLevel, int]]] = []
+        for item in wanted:
+            pool = pools.get((item.sku_id, item.warehouse_id), [])
+            available = sum(left[level.id] for level in pool)
+            if available < item.quantity:
+                raise InsufficientStock(
+                    f"Only {available} available in this warehouse; {item.quantity} requested.",
+                    field=item.field,
+                )
+            plan, remaining = [], item.quantity
+            for level in pool:
+                take = min(remaining, left[level.id])
+                if take:
+                    plan.append((level, take))
+                    left[level.id] -= take
+                    remaining -= take
+                if remaining == 0:
+                    break
+            plans.append(plan)
+        allocations = [
+            Allocation(
+                reference=reference[:100],
+                sku_id=item.sku_id,
+                warehouse_id=item.warehouse_id,
+                quantity=item.quantity,
+            )
+            for item in wanted
+        ]
+        await Allocation.bulk_create(allocations)
+        reserved = []
+        for allocation, plan in zip(allocations, plans, strict=True):
+            for level, take in plan:
+                await ledger.apply(
+                    level,
+                    MovementKind.ALLOCATION,
+                    allocated=take,
+                    reference=reference,
+                    allocation_id=allocation.id,
+                )
+            reserved.append(Reserved(allocation, tuple((lv.lot_id, n) for lv, n in plan)))
+        await audit.record(
+            "stock.allocate",
+            "allocation",
+            allocations[0].id if allocations else reference,
+            after={"reference": reference, "allocations": [_allocation(a) for a in allocations]},
+        )
+        await emit_stock_changed_many(((w.sku_id, w.warehouse_id) for w in wanted), "allocation")
+    return reserved
 
 
 def _allocation(allocation: Allocation) -> dict[str, Any]:
@@ -308,8 +395,11 @@ async def transfer(
 
 
 __all__ = [
+    "Reserved",
+    "Wanted",
     "adjust",
     "allocate",
+    "allocate_many",
     "allocated_levels",
     "fifo_key",
     "receive_stock",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -40,7 +41,7 @@ from merchantops.domain.governance import approvals
 from merchantops.domain.governance.approvals import Actor
 from merchantops.domain.inventory import stock
 from merchantops.domain.inventory.errors import InsufficientStock
-from merchantops.domain.inventory.models import StockLevel, StockMovement, Warehouse
+from merchantops.domain.inventory.models import StockLevel, Warehouse
 from merchantops.domain.inventory.warehouses import get_warehouse
 from merchantops.domain.orders import history, policies
 from merchantops.domain.orders.errors import (
@@ -63,6 +64,7 @@ from merchantops.domain.orders.pricing import (
     LineInput,
     OrderInput,
     PricedOrder,
+    TaxRate,
     price_order,
 )
 from merchantops.domain.values import email_address, phone_number, text
@@ -182,9 +184,10 @@ async def _skus(spec: OrderSpec) -> dict[UUID, Sku]:
     return found
 
 
-async def price(spec: OrderSpec, currency: str, skus: dict[UUID, Sku]) -> PricedOrder:
+async def price(
+    spec: OrderSpec, currency: str, skus: dict[UUID, Sku], rates: Mapping[str, TaxRate]
+) -> PricedOrder:
     """The spec priced by the one pricing function with the tenant's tax rates."""
-    rates = await policies.tax_rates()
     categories = await policies.sku_policies(list(skus))
     lines = tuple(
         LineInput(
@@ -266,7 +269,8 @@ async def place_order(
         await get_warehouse(spec.warehouse_id)
     skus = await _skus(spec)
     settings = await policies.order_settings()
-    priced = await price(spec, settings.currency, skus)
+    rates = await policies.tax_rates()
+    priced = await price(spec, settings.currency, skus, rates)
     number = await next_value("order")  # before the transaction: see tenants/sequences.py
     order_id = uuid4()
     now = datetime.now(UTC)
@@ -313,7 +317,7 @@ async def place_order(
                 confirmed_at=now if status is OrderStatus.UNFULFILLED else None,
                 **cast(dict[str, Any], contact),
             )
-            lines = await _lines(order, priced, skus)
+            lines = await _lines(order, priced, skus, rates)
             if not spec.draft:
                 await reserve(order, lines, spec.warehouse_id)
             await history.append(
@@ -367,8 +371,9 @@ def _fact(
     return facts
 
 
-async def _lines(order: Order, priced: PricedOrder, skus: dict[UUID, Sku]) -> list[OrderLine]:
-    rates = await policies.tax_rates()
+async def _lines(
+    order: Order, priced: PricedOrder, skus: dict[UUID, Sku], rates: Mapping[str, TaxRate]
+) -> list[OrderLine]:
     rows = []
     for position, line in enumerate(priced.lines):
         sku = skus[UUID(line.sku_id)]
@@ -435,57 +440,44 @@ async def _choose(lines: list[OrderLine], warehouse_id: UUID | None) -> dict[UUI
 
 
 async def reserve(order: Order, lines: list[OrderLine], warehouse_id: UUID | None) -> None:
-    """Reserve every line's units FIFO, one fulfilment order per warehouse, lots remembered.
-    Inside the placement's transaction."""
+    """Reserve every line's units FIFO (`stock.allocate_many`, all lines at once, locks in
+    one order), one fulfilment order per warehouse, the lots taken remembered. Inside the
+    placement's transaction."""
     chosen = await _choose(lines, warehouse_id)
-    fulfillments: dict[UUID, FulfillmentOrder] = {}
-    for warehouse in sorted(set(chosen.values()), key=str):
-        fulfillments[warehouse] = await FulfillmentOrder.create(
-            order_id=order.id, warehouse_id=warehouse
-        )
-    reserved: list[FulfillmentLine] = []
-    for line in sorted(lines, key=lambda line: (str(line.sku_id), line.position)):
-        warehouse = chosen[line.id]
-        try:
-            allocation = await stock.allocate(
-                line.sku_id, warehouse, line.quantity, f"order:{order.number}"
+    fulfillments = [
+        FulfillmentOrder(order_id=order.id, warehouse_id=warehouse)
+        for warehouse in sorted(set(chosen.values()), key=str)
+    ]
+    await FulfillmentOrder.bulk_create(fulfillments)
+    by_warehouse = {f.warehouse_id: f for f in fulfillments}
+    reserved = await stock.allocate_many(
+        [
+            stock.Wanted(
+                line.sku_id, chosen[line.id], line.quantity, f"lines.{line.position}.quantity"
             )
-        except InsufficientStock as error:
-            raise InsufficientStock(
-                f"Not enough {line.sku_code} available: {error.message}",
-                field=f"lines.{line.position}.quantity",
-            ) from error
-        reserved.append(
+            for line in lines
+        ],
+        f"order:{order.number}",
+    )
+    rows, taken = [], []
+    for line, done in zip(lines, reserved, strict=True):
+        fulfillment = by_warehouse[chosen[line.id]]
+        rows.append(
             FulfillmentLine(
-                fulfillment_id=fulfillments[warehouse].id,
+                fulfillment_id=fulfillment.id,
                 order_line_id=line.id,
                 quantity=line.quantity,
-                allocation_id=allocation.id,
+                allocation_id=done.allocation.id,
             )
         )
-    await FulfillmentLine.bulk_create(reserved)
-    await remember_lots(reserved)
-
-
-async def remember_lots(reserved: list[FulfillmentLine]) -> None:
-    by_allocation = {line.allocation_id: line for line in reserved}
-    taken: dict[tuple[UUID, UUID], int] = defaultdict(int)
-    for movement in await StockMovement.filter(
-        allocation_id__in=list(by_allocation), allocated_delta__gt=0
-    ).only("allocation_id", "lot_id", "allocated_delta"):
-        assert movement.allocation_id is not None
-        taken[(movement.allocation_id, movement.lot_id)] += movement.allocated_delta
-    await OrderLineLot.bulk_create(
-        [
+        taken += [
             OrderLineLot(
-                order_line_id=by_allocation[allocation].order_line_id,
-                fulfillment_id=by_allocation[allocation].fulfillment_id,
-                lot_id=lot,
-                quantity=quantity,
+                order_line_id=line.id, fulfillment_id=fulfillment.id, lot_id=lot, quantity=units
             )
-            for (allocation, lot), quantity in sorted(taken.items(), key=str)
+            for lot, units in done.lots
         ]
-    )
+    await FulfillmentLine.bulk_create(rows)
+    await OrderLineLot.bulk_create(taken)
 
 
 def event_body(order: Order) -> dict[str, Any]:
@@ -728,7 +720,6 @@ __all__ = [
     "place_order",
     "price",
     "release_reservations",
-    "remember_lots",
     "request_hash",
     "reserve",
 ]
