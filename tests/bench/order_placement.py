@@ -314,14 +314,40 @@ async def ours(db_url: str, args: argparse.Namespace, sku_ids: list[uuid.UUID]) 
                     latencies.append(time.perf_counter() - started)
                     statuses[order["status"]] += 1
 
+            waits: Counter[tuple[str, str]] = Counter()
+            done = asyncio.Event()
+            sampler = asyncio.create_task(
+                sample_waits(db_url, waits, done) if args.sample_waits else done.wait()
+            )
             started = time.perf_counter()
             await asyncio.gather(*(worker(client()) for _ in range(args.concurrency)))
             elapsed = time.perf_counter() - started
+            done.set()
+            await sampler
             result["concurrent"] = latencies, elapsed, statuses
+            result["waits"] = waits
     finally:
         await queue.close()
         await close_db()
     return result
+
+
+async def sample_waits(db_url: str, waits: Counter[tuple[str, str]], done: asyncio.Event) -> None:
+    """What the placements' backends are doing, sampled every 20 ms: (wait, statement); an
+    idle transaction (holding its locks) waits on the app, its statement is its last one."""
+    connection = await asyncpg.connect(pg(db_url))
+    try:
+        while not done.is_set():
+            for row in await connection.fetch(
+                "SELECT CASE WHEN state <> 'active' THEN state "
+                "ELSE coalesce(wait_event_type || ':' || wait_event, 'on CPU') END AS wait, query "
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state IN ('active', 'idle in transaction') AND pid <> pg_backend_pid()"
+            ):
+                waits[(row["wait"], shape(row["query"])[:90])] += 1
+            await asyncio.sleep(0.02)
+    finally:
+        await connection.close()
 
 
 async def statements(one: Client, show_sql: bool) -> dict[int, dict[str, list[str]]]:
@@ -622,6 +648,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--skus", type=int, default=40)
     parser.add_argument("--show-sql", action="store_true", help="print one placement's SQL")
+    parser.add_argument(
+        "--no-sample-waits",
+        dest="sample_waits",
+        action="store_false",
+        help="do not sample pg_stat_activity while ours run concurrently",
+    )
     add_smoke_flag(parser, orders=8, sequential=4, concurrency=4, skus=25)
     args = parse_with_smoke(parser)
     print(__doc__)
@@ -690,6 +722,18 @@ def main() -> None:
               f"statuses {dict(statuses)}")  # fmt: skip
         print(f"  floor {floor_rate:8.1f} orders/s   p50 {f50:7.2f} ms   p95 {f95:7.2f} ms")
         print(f"  floor / ours throughput: {floor_rate / rate:.1f}x")
+        waits: Counter[tuple[str, str]] = result["waits"]
+        if not waits:
+            return
+        total = sum(waits.values()) or 1
+        kinds: Counter[str] = Counter()
+        for (wait, _), n in waits.items():
+            kinds[wait.split(":")[0]] += n
+        shares = ", ".join(f"{kind} {n / total:.0%}" for kind, n in kinds.most_common())
+        print(f"  ours, the placements' PostgreSQL backends sampled every 20 ms: {shares}")
+        print("  the most frequent (share, wait, statement):")
+        for (wait, statement), n in waits.most_common(8):
+            print(f"    {n / total:4.0%}  {wait[:22]:22} {statement}")
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
