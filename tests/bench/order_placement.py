@@ -636,8 +636,9 @@ def report_statements(counted: dict[int, dict[str, list[str]]]) -> dict[str, int
     print("  round trips that grow with the lines (per extra line):")
     for per_line, statement in reversed(growing):
         print(f"    {per_line:4.1f}  {statement[:120]}")
-    constant = sum(one.values()) - sum(one[s] for _, s in growing)
-    print(f"  and {constant} round trips of a 1-line placement that do not grow\n")
+    per_line = sum(n for n, _ in growing)
+    print(f"  {per_line:.0f} per line in all; the rest of a placement, whatever its lines: "
+          f"{sum(one.values()) - per_line:.0f} round trips\n")  # fmt: skip
     return fives
 
 
