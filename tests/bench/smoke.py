@@ -37,6 +37,7 @@ BENCHMARKS = (
     ("abc_classification", True),
     ("read_path", True),
     ("mixed_load", True),
+    ("order_placement", True),
 )
 
 
