@@ -85,6 +85,7 @@ AREAS: tuple[Area, ...] = (
     Area("inventory"),
     Area("lifecycle"),
     Area("customers"),
+    Area("operations", domain=None),
 )
 
 
