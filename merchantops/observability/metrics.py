@@ -275,9 +275,20 @@ def operation_label(name: str | None) -> str:
 # --- what the application reports ------------------------------------------------------------
 
 
+# A label set's children, looked up once: `labels(...)` validates and locks on every call, and
+# label values are bounded, so this holds a bounded number of entries.
+_http_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+_operation_children: dict[tuple[str, str, str, str], tuple[Any, Any]] = {}
+
+
 def http_request(route: str, method: str, status: int, seconds: float) -> None:
-    HTTP_REQUESTS.labels(route, method, str(status)).inc()
-    HTTP_DURATION.labels(route).observe(seconds)
+    key = (route, method, status)
+    children = _http_children.get(key)
+    if children is None:
+        children = HTTP_REQUESTS.labels(route, method, str(status)), HTTP_DURATION.labels(route)
+        _http_children[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 @dataclass
@@ -319,8 +330,16 @@ TIMINGS = Timings()
 def graphql_operation(
     operation: str, kind: str, outcome: str, tenant: str, seconds: float, cost: int | None
 ) -> None:
-    GRAPHQL_REQUESTS.labels(operation, kind, _codes(outcome), tenant).inc()
-    GRAPHQL_DURATION.labels(operation, kind).observe(seconds)
+    key = (operation, kind, outcome, tenant)
+    children = _operation_children.get(key)
+    if children is None:
+        children = (
+            GRAPHQL_REQUESTS.labels(operation, kind, _codes(outcome), tenant),
+            GRAPHQL_DURATION.labels(operation, kind),
+        )
+        _operation_children[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
     TIMINGS.note(operation, kind, seconds)
     if cost is not None:
         GRAPHQL_COST.labels(kind).observe(cost)
@@ -330,9 +349,16 @@ def refused(code: str) -> None:
     REFUSALS.labels(_codes(code)).inc()
 
 
+_statement_children: dict[str, Any] = {}
+
+
 def db_statement(query: str, seconds: float) -> None:
     head = query.lstrip()[:7].lower().split(" ", 1)[0]
-    DB_QUERY_DURATION.labels(head if head in STATEMENTS else OTHER).observe(seconds)
+    kind = head if head in STATEMENTS else OTHER
+    child = _statement_children.get(kind)
+    if child is None:
+        child = _statement_children[kind] = DB_QUERY_DURATION.labels(kind)
+    child.observe(seconds)
 
 
 def job_finished(name: str, outcome: str, seconds: float) -> None:

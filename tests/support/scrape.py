@@ -23,6 +23,11 @@ def value(name: str, text: str | None = None, **labels: str) -> float:
     return samples(text).get((name, frozenset(labels.items())), 0.0)
 
 
+def total(name: str, text: str | None = None) -> float:
+    """A metric's samples added up over every label value."""
+    return sum(found for (sample, _), found in samples(text).items() if sample == name)
+
+
 SUFFIXES = {
     "counter": ("_total", "_created"),
     "histogram": ("_bucket", "_count", "_sum", "_created"),
@@ -41,4 +46,4 @@ def exported_names() -> set[str]:
     return names
 
 
-__all__ = ["exported_names", "samples", "value"]
+__all__ = ["exported_names", "samples", "total", "value"]

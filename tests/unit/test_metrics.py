@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from uuid import uuid4
 
+import httpx
 import pytest
 
 from merchantops.observability import metrics
@@ -90,6 +92,25 @@ def test_sla_warnings_and_breaches_are_counted_by_target() -> None:
     assert value("merchantops_sla_warnings_total", target="first_response") >= 1
     with pytest.raises(ValueError, match="warning"):
         metrics.sla_event("late", "resolution")
+
+
+def test_a_metrics_port_serves_the_registry_without_a_token() -> None:
+    # given: what a worker starts with METRICS_PORT set
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    served = metrics.MetricsPort(port, "127.0.0.1")
+    served.start()
+    try:
+        # when
+        response = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+    finally:
+        served.stop()
+
+    # then
+    assert response.status_code == 200
+    assert "merchantops_job_queue_depth" in response.text
+    assert "merchantops_jobs_total" in response.text
 
 
 def test_database_statements_are_timed_by_kind_only() -> None:
