@@ -282,7 +282,6 @@ def create_app(
             if started is not None:
                 await started.stop()
             await endpoint.graphql.throttle.close()
-            await readiness.close()
             if manage_db:
                 await close_db()
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tortoise import Tortoise
 from tortoise.migrations.recorder import MigrationRecorder
@@ -61,7 +60,6 @@ async def pending_migrations() -> list[str]:
 class Readiness:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._redis: Any = None
         self._migrated = False  # once current, migrations stay so for this process
 
     async def checks(self) -> list[Check]:
@@ -102,16 +100,18 @@ class Readiness:
     async def _redis_check(self) -> Check:
         from redis.asyncio import Redis
 
-        if self._redis is None:
-            self._redis = Redis.from_url(
-                self.settings.redis_url or "", socket_connect_timeout=2, socket_timeout=2
-            )
+        # a connection of its own per probe: nothing to keep open between probes
+        client = Redis.from_url(
+            self.settings.redis_url or "", socket_connect_timeout=2, socket_timeout=2
+        )
         try:
             async with asyncio.timeout(CHECK_SECONDS):
-                await self._redis.ping()
+                await client.ping()
         except Exception as error:
             logger.warning("readyz.redis_unreachable", error=repr(error))
             return Check("redis", "unreachable")
+        finally:
+            await client.aclose()
         return Check("redis", OK)
 
     async def _rules_engine(self) -> Check:
@@ -122,11 +122,6 @@ class Readiness:
             logger.warning("readyz.rules_engine_unavailable", error=repr(error))
             return Check("rules_engine", "unavailable")
         return Check("rules_engine", OK)
-
-    async def close(self) -> None:
-        if self._redis is not None:
-            await self._redis.aclose()
-            self._redis = None
 
 
 def readiness_body(checks: list[Check]) -> tuple[int, dict[str, object]]:

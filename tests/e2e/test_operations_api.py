@@ -4,6 +4,7 @@ platform admins, jobs counted by name and outcome."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,6 +12,8 @@ import pytest
 
 from merchantops.api import health
 from merchantops.api.app import create_app
+from merchantops.db import close_db, init_db
+from merchantops.observability import metrics
 from merchantops.settings import Settings
 from merchantops.tenants import jobs as ledger
 from merchantops.tenants.jobs import JobContext, RetryPolicy
@@ -40,7 +43,7 @@ async def ops(db: str, jobs: InProcessQueue) -> AsyncIterator[GraphQLClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield GraphQLClient(http)
-    create_app(make_settings(db))  # the default metrics configuration again
+    metrics.configure()  # the default labels again
 
 
 async def _scrape(gql: GraphQLClient) -> str:
@@ -71,19 +74,20 @@ async def test_metrics_without_the_token_are_refused_and_with_it_answered(
     assert "merchantops_db_pool_connections" in scraped
 
 
-async def test_production_without_a_token_does_not_serve_metrics_on_the_api_port(db: str) -> None:
+async def test_production_without_a_token_does_not_serve_metrics_on_the_api_port(
+    db: str, jobs: InProcessQueue
+) -> None:
     settings = Settings(
         environment="production",
         database_url=db,
         secret_key="x" * 40,
         cors_allowed_origins=(),
     )
-    app = create_app(settings, manage_db=False, background=Background(queue=None))  # type: ignore[arg-type]
+    app = create_app(settings, manage_db=False, background=Background(queue=jobs))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"
     ) as http:
         response = await http.get("/metrics")
-    create_app(make_settings(db))
 
     assert response.status_code == 404
 
@@ -251,3 +255,37 @@ async def test_jobs_are_counted_by_name_and_outcome(db: str) -> None:
     assert value("merchantops_jobs_total", job="ops.broken", outcome="dead") == before["dead"] + 1
     assert value("merchantops_job_dead_letters_total", job="ops.broken") >= 1
     await queue.close()
+
+
+async def _ready(settings: Settings, jobs: InProcessQueue) -> httpx.Response:
+    app = create_app(settings, manage_db=False, background=Background(queue=jobs))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as http:
+        return await http.get("/readyz")
+
+
+async def test_readiness_checks_redis_when_it_is_configured(
+    db: str, jobs: InProcessQueue, redis_db_url: str
+) -> None:
+    reachable = await _ready(make_settings(db, redis_url=redis_db_url), jobs)
+    unreachable = await _ready(make_settings(db, redis_url="redis://127.0.0.1:1/0"), jobs)
+
+    assert (reachable.status_code, reachable.json()["redis"]) == (200, "ok")
+    assert unreachable.status_code == 503
+    assert unreachable.json()["redis"] == "unreachable"
+    assert unreachable.json()["failing"] == ["redis"]
+
+
+async def test_readiness_fails_on_a_database_never_migrated(tmp_path: Path) -> None:
+    # given: the app pointed at an empty database
+    url = f"sqlite://{tmp_path / 'empty.sqlite3'}"
+    await init_db(url)
+    try:
+        ready = await _ready(make_settings(url), InProcessQueue({}, RetryPolicy()))
+    finally:
+        await close_db()
+
+    assert ready.status_code == 503
+    assert ready.json()["migrations"].startswith("pending: 0001_initial")
+    assert ready.json()["failing"] == ["migrations"]
