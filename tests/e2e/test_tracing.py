@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import logging.config
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -15,7 +17,7 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from merchantops.api.app import create_app
-from merchantops.log import configure_logging
+from merchantops.log import configure_logging, uvicorn_log_config
 from merchantops.observability import tracing
 from merchantops.settings import Settings
 from merchantops.tenants import jobs as ledger
@@ -138,3 +140,51 @@ async def test_each_job_try_is_a_span(spans: InMemorySpanExporter, db: str) -> N
     (job,) = _named(spans, "job ops.fine")
     assert dict(job.attributes or {})["job.outcome"] == "succeeded"
     assert dict(job.attributes or {})["tenant.id"] == str(shop.tenant.id)
+
+
+def test_the_otlp_endpoint_variable_switches_tracing_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given: the standard variable, pointing at a collector that is not needed until export
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
+    try:
+        # when
+        switched = tracing.configure_from_environment("merchantops-test")
+
+        # then
+        assert switched is True
+        assert tracing.enabled()
+        provider = tracing.provider()
+        assert provider is not None
+        assert provider.resource.attributes["service.name"] == "merchantops-test"
+    finally:
+        tracing.disable()
+
+
+def test_uvicorns_access_line_carries_the_request_and_trace_ids(
+    spans: InMemorySpanExporter,
+) -> None:
+    # given: production's uvicorn logging, into a buffer
+    stream = io.StringIO()
+    config = uvicorn_log_config(json=True)
+    assert config is not None
+    config["handlers"]["default"]["stream"] = stream
+    logging.config.dictConfig(config)
+    access = logging.getLogger("uvicorn.access")
+    try:
+        # when: uvicorn writes its access line inside the request
+        with (
+            tracing.span("POST /graphql") as span,
+            structlog.contextvars.bound_contextvars(request_id="req-12345678"),
+        ):
+            access.info('127.0.0.1 - "POST /graphql HTTP/1.1" 200')
+    finally:
+        for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+            configured = logging.getLogger(name)
+            configured.handlers.clear()
+            configured.propagate = True
+            configured.setLevel(logging.NOTSET)
+
+    # then
+    assert span is not None
+    entry = json.loads(stream.getvalue().splitlines()[-1])
+    assert entry["request_id"] == "req-12345678"
+    assert entry["trace_id"] == format(span.get_span_context().trace_id, "032x")
