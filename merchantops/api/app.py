@@ -45,7 +45,7 @@ from merchantops.api.graphql.core.errors import bounded
 from merchantops.api.graphql.schema import build_schema, mask_unexpected
 from merchantops.api.guards import Liveness, RequestGuard, error_response
 from merchantops.api.health import Readiness, readiness_body
-from merchantops.api.observe import HttpMetrics, metrics_endpoint
+from merchantops.api.observe import HttpMetrics, metrics_endpoint, trace_requests
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.api.throttle import Buckets, buckets_for
 from merchantops.db import check_row_level_security, close_db, init_db, ping_db
@@ -314,9 +314,7 @@ def create_app(
     )
     if tracing.enabled():
         # outermost: the request's span is open around the metrics, the request id and the rest
-        from opentelemetry.instrumentation.starlette import StarletteInstrumentor
-
-        StarletteInstrumentor.instrument_app(app, tracer_provider=tracing.provider())
+        trace_requests(app)
     return app
 
 

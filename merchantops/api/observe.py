@@ -8,7 +8,8 @@ set). Before answering, the process measures the job ledger and outbox (queue de
 relay lag) unless it did so in the last few seconds.
 
 `HttpMetrics`, the outermost middleware, counts every request by route (the app's own routes,
-everything else `unmatched`), method and status, and times it.
+everything else `unmatched`), method and status, and times it. With tracing on,
+`trace_requests` opens each request's span around everything else.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import time
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from merchantops.api.guards import error_response
 from merchantops.log import get_logger
-from merchantops.observability import metrics
+from merchantops.observability import metrics, tracing
 from merchantops.settings import Settings
 from merchantops.workers import backlog
 
@@ -69,6 +71,25 @@ class HttpMetrics:
             )
 
 
+def span_details(scope: Scope) -> tuple[str, dict[str, str]]:
+    """The request span's name and route, from the app's own routes (a bounded set)."""
+    route = route_of(scope.get("path", ""))
+    return f"{scope.get('method', 'HTTP')} {route}", {"http.route": route}
+
+
+def trace_requests(app: Starlette) -> None:
+    """A span for each HTTP request: OpenTelemetry's ASGI middleware (what its starlette
+    instrumentation installs), outermost, named by route, without a span per ASGI message."""
+    from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+    app.add_middleware(
+        OpenTelemetryMiddleware,
+        default_span_details=span_details,
+        exclude_spans=["receive", "send"],
+        tracer_provider=tracing.provider(),
+    )
+
+
 def metrics_endpoint(settings: Settings) -> Any:
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     served = token is not None or not settings.is_production
@@ -96,4 +117,4 @@ def metrics_endpoint(settings: Settings) -> Any:
     return metrics_page
 
 
-__all__ = ["HttpMetrics", "metrics_endpoint", "route_of"]
+__all__ = ["HttpMetrics", "metrics_endpoint", "route_of", "span_details", "trace_requests"]

@@ -6,7 +6,7 @@ process then builds a tracer provider exporting over OTLP/HTTP in batches, named
 keeps it off. The exporter reads the other `OTEL_EXPORTER_OTLP_*` variables itself (headers,
 timeout, compression). Off, nothing of the SDK is imported and every `span(...)` is a no-op.
 
-Spans: one per HTTP request (the starlette instrumentation, `api/app.py`), GraphQL operation
+Spans: one per HTTP request (the ASGI instrumentation, `api/observe.py`), GraphQL operation
 (name, type, cost), DataLoader batch, SQL statement (the asyncpg instrumentation) and job try.
 Every log line written inside a span carries its `trace_id` and `span_id` (`merchantops/log.py`).
 

@@ -341,7 +341,7 @@ async def cpu_per_request(
 
 async def instrumentation_cost(db_url: str, key: str, requests: int) -> None:
     """CPU per request in-process with instrumentation off, metrics on, metrics and tracing on;
-    the variants take turns, best of 5 rounds each (other work on the machine only adds)."""
+    the variants take turns, best of 8 rounds each (other work on the machine only adds)."""
     from collections.abc import Sequence
 
     from opentelemetry.sdk.trace import ReadableSpan
@@ -386,11 +386,11 @@ async def instrumentation_cost(db_url: str, key: str, requests: int) -> None:
 
     variants = {"off": (off, False), "metrics": (base, False), "metrics+tracing": (base, True)}
     best = dict.fromkeys(variants, float("inf"))
-    for _ in range(5):
+    for _ in range(8):
         for label, (settings, traced) in variants.items():
             best[label] = min(best[label], await cpu_ms(settings, traced))
     create_app(base, manage_db=False)  # the process's metrics configuration back to the default
-    print(f"Instrumentation, CPU per request in-process (best of 5 x {requests}):")
+    print(f"Instrumentation, CPU per request in-process (best of 8 x {requests}):")
     print(f"  off                 {best['off']:6.2f} ms")
     print(
         f"  metrics on          {best['metrics']:6.2f} ms   "
