@@ -339,9 +339,9 @@ async def cpu_per_request(
     print(f"  ours, row-level security on   {held:6.2f} ms   {held / ours:4.2f}x ours with it off")
 
 
-async def instrumentation_cost(db_url: str, key: str, requests: int) -> None:
+async def instrumentation_cost(db_url: str, key: str, requests: int, rounds: int) -> None:
     """CPU per request in-process with instrumentation off, metrics on, metrics and tracing on;
-    the variants take turns, best of 8 rounds each (other work on the machine only adds)."""
+    the variants take turns, best of `rounds` each (other work on the machine only adds)."""
     from collections.abc import Sequence
 
     from opentelemetry.sdk.trace import ReadableSpan
@@ -374,7 +374,7 @@ async def instrumentation_cost(db_url: str, key: str, requests: int) -> None:
         app = create_app(settings, manage_db=False)  # configures the metrics before the pool
         await init_db(db_url)
         try:
-            for _ in range(20):
+            for _ in range(min(20, requests)):
                 assert await _asgi_post(app, body, headers) == 200
             started = time.process_time()
             for _ in range(requests):
@@ -386,11 +386,11 @@ async def instrumentation_cost(db_url: str, key: str, requests: int) -> None:
 
     variants = {"off": (off, False), "metrics": (base, False), "metrics+tracing": (base, True)}
     best = dict.fromkeys(variants, float("inf"))
-    for _ in range(8):
+    for _ in range(rounds):
         for label, (settings, traced) in variants.items():
             best[label] = min(best[label], await cpu_ms(settings, traced))
     create_app(base, manage_db=False)  # the process's metrics configuration back to the default
-    print(f"Instrumentation, CPU per request in-process (best of 8 x {requests}):")
+    print(f"Instrumentation, CPU per request in-process (best of {rounds} x {requests}):")
     print(f"  off                 {best['off']:6.2f} ms")
     print(
         f"  metrics on          {best['metrics']:6.2f} ms   "
@@ -409,7 +409,10 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--cpu-requests", type=int, default=200)
     parser.add_argument("--warm-up", type=float, default=2, help="seconds of load not counted")
-    add_smoke_flag(parser, seconds=1, concurrency=4, products=20, cpu_requests=5, warm_up=0.3)
+    parser.add_argument("--rounds", type=int, default=8, help="instrumentation: best of these")
+    add_smoke_flag(
+        parser, seconds=1, concurrency=4, products=20, cpu_requests=5, warm_up=0.3, rounds=1
+    )
     args = parse_with_smoke(parser)
     print(__doc__)
 
@@ -423,7 +426,7 @@ def main() -> None:
         print(f"SQL statements per request (ours, warm caches): {count}\n")
         asyncio.run(cpu_per_request(db_url, app_url, key, tenant_id, args.cpu_requests))
         print()
-        asyncio.run(instrumentation_cost(db_url, key, args.cpu_requests))
+        asyncio.run(instrumentation_cost(db_url, key, args.cpu_requests, args.rounds))
         print()
         ours_env = {
             "ENVIRONMENT": "production",
