@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 import structlog
 
+from merchantops.observability import tracing
 from merchantops.rules.masking import MaskingTable, Reader, mask_json
 
 
@@ -21,6 +22,7 @@ def configure_logging(
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            add_trace_ids,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
@@ -31,6 +33,18 @@ def configure_logging(
         logger_factory=structlog.PrintLoggerFactory(file=stream or sys.stderr),
         cache_logger_on_first_use=False,
     )
+
+
+def add_trace_ids(
+    logger: object, method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: the `trace_id` and `span_id` of the span the line is written in,
+    when tracing is on (`observability/tracing.py`), so a log line leads to its trace."""
+    ids = tracing.current_ids()
+    if ids is not None:
+        event.setdefault("trace_id", ids[0])
+        event.setdefault("span_id", ids[1])
+    return event
 
 
 # Logs are read by operators, not by anyone whose duty needs personal data, nor by the person
@@ -64,7 +78,11 @@ def uvicorn_log_config(*, json: bool, level: str = "INFO") -> dict[str, Any] | N
         "formatters": {
             "json": {
                 "()": structlog.stdlib.ProcessorFormatter,
+                # uvicorn's access line is written inside the request: its request id and
+                # trace id join it to the request's other lines
                 "foreign_pre_chain": [
+                    structlog.contextvars.merge_contextvars,
+                    add_trace_ids,
                     structlog.stdlib.add_log_level,
                     structlog.stdlib.add_logger_name,
                     structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -90,4 +108,4 @@ def get_logger(name: str) -> structlog.stdlib.BoundLogger:
     return logger
 
 
-__all__ = ["configure_logging", "get_logger", "uvicorn_log_config"]
+__all__ = ["add_trace_ids", "configure_logging", "get_logger", "uvicorn_log_config"]

@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-insecure-development-secret"  # noqa: S105
 MIN_PRODUCTION_SECRET_LENGTH = 32
+MIN_METRICS_TOKEN_LENGTH = 24
 # Unset CORS_ALLOWED_ORIGINS in development: front-end dev servers on this machine, any port.
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"
 
@@ -78,6 +79,18 @@ class Settings(BaseSettings):
     liveness_max_timeouts: int = Field(default=3, ge=1, le=1000)
     query_cache_size: int = Field(default=256, ge=0, le=100_000)
 
+    # off: no request metrics, no /metrics (the benchmark's baseline; keep it on)
+    metrics_enabled: bool = True
+    # /metrics on the API's own port answers only with `Authorization: Bearer <token>`; unset:
+    # open outside production, not served there (use METRICS_PORT)
+    metrics_token: SecretStr | None = None
+    # a second, internal port serving only /metrics (API and worker processes alike)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    # tenants (slugs or ids) whose requests get a `tenant` label of their own; others: `other`
+    metrics_tenant_labels: Annotated[tuple[str, ...], NoDecode] = ()
+    metrics_max_operation_names: int = Field(default=200, ge=1, le=10_000)
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
@@ -128,6 +141,21 @@ class Settings(BaseSettings):
     def _blank_redis_url_is_none(cls, value: object) -> object:
         # `REDIS_URL=` (set but empty) means "no Redis", as an unset variable does.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("metrics_token", "metrics_port", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("metrics_tenant_labels", mode="before")
+    @classmethod
+    def _labels_from_a_list_or_json(cls, value: object) -> object:
+        # `acme,globex` or `["acme", "globex"]`
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("["):
+            return json.loads(value)
+        return [label.strip() for label in value.split(",") if label.strip()]
 
     @field_validator("cors_allowed_origins", mode="before")
     @classmethod
@@ -183,6 +211,12 @@ class Settings(BaseSettings):
             )
         if self.graphiql_enabled or self.introspection_enabled:
             raise ValueError("GRAPHIQL and INTROSPECTION must stay off in production")
+        token = self.metrics_token
+        if token is not None and len(token.get_secret_value()) < MIN_METRICS_TOKEN_LENGTH:
+            raise ValueError(
+                f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_LENGTH} characters in "
+                "production (`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
         if "*" in self.cors_origins:
             raise ValueError(
                 "CORS_ALLOWED_ORIGINS=* is refused in production: list the origins of the "

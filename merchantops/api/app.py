@@ -1,4 +1,4 @@
-"""The starlette application: `/graphql`, `/healthz`, `/readyz`, GraphiQL's files.
+"""The starlette application: `/graphql`, `/healthz`, `/readyz`, `/metrics`, GraphiQL's files.
 
 Requests the GraphQL layer cannot make sense of get a JSON error in the GraphQL response shape
 and a 4xx status, never a 500: malformed JSON or a body that is not an object (400
@@ -7,7 +7,8 @@ off or another method (405 `METHOD_NOT_ALLOWED`), an unknown or missing operatio
 `BAD_REQUEST`). Their messages are `bounded`: none echoes more than a little of the request.
 Everything else outside GraphQL answers in the same shape (`merchantops/api/errors.py`).
 
-Middleware, outermost first: request id (on every answer, preflights included), CORS (so
+Middleware, outermost first: the request's span (when tracing is on, `observability/tracing.py`),
+request metrics (`api/observe.py`), request id (on every answer, preflights included), CORS (so
 browsers can read every refusal below it), `ServerErrors` (a bug is a masked JSON 500),
 `RequestGuard` (body size and time limits).
 """
@@ -43,12 +44,15 @@ from merchantops.api.graphql.core.context import Context
 from merchantops.api.graphql.core.errors import bounded
 from merchantops.api.graphql.schema import build_schema, mask_unexpected
 from merchantops.api.guards import Liveness, RequestGuard, error_response
+from merchantops.api.health import Readiness, readiness_body
+from merchantops.api.observe import HttpMetrics, metrics_endpoint, trace_requests
 from merchantops.api.request_id import RequestIdMiddleware, current_request_id
 from merchantops.api.throttle import Buckets, buckets_for
 from merchantops.db import check_row_level_security, close_db, init_db, ping_db
 from merchantops.dbengine.request import release_request_connection, request_connection
 from merchantops.errors import DomainError
 from merchantops.log import get_logger
+from merchantops.observability import metrics, tracing
 from merchantops.rules.evaluation import MaskingPolicies, RuleEvaluator
 from merchantops.settings import Settings
 from merchantops.tenants.auth import Authenticator
@@ -57,7 +61,7 @@ from merchantops.tenants.errors import InvalidToken
 from merchantops.tenants.principal import Principal
 from merchantops.tenants.tokens import AccessTokenCodec
 from merchantops.workers import embedding as workers
-from merchantops.workers.embedding import Background
+from merchantops.workers.embedding import Background, observe_process
 from merchantops.workers.registry import shared_engine
 
 logger = get_logger(__name__)
@@ -77,6 +81,7 @@ class _GraphQL(GraphQL[Context, None]):
         self.masking = MaskingPolicies()
         self.evaluator = RuleEvaluator(shared_engine())
         self.throttle: Buckets = buckets_for(settings)
+        self.readiness: Readiness | None = None
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         principal: Principal = request.scope[PRINCIPAL_KEY]
@@ -95,6 +100,7 @@ class _GraphQL(GraphQL[Context, None]):
             evaluator=self.evaluator,
             response=response,
             throttle=self.throttle,
+            readiness=self.readiness,
         )
 
     async def run(  # type: ignore[override]
@@ -230,13 +236,14 @@ def healthz_endpoint(settings: Settings, liveness: Liveness) -> Any:
     return healthz
 
 
-async def readyz(request: Request) -> Response:
-    try:
-        await ping_db()
-    except Exception as error:
-        logger.warning("readyz.database_unreachable", error=repr(error))
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+def readyz_endpoint(readiness: Readiness) -> Any:
+    """Readiness (`api/health.py`): 503 naming the failing checks."""
+
+    async def readyz(request: Request) -> Response:
+        status, body = readiness_body(await readiness.checks())
+        return JSONResponse(body, status_code=status)
+
+    return readyz
 
 
 def create_app(
@@ -251,9 +258,13 @@ def create_app(
     starting the job machinery at start-up (tests, embedding).
     """
     settings = settings or Settings()
+    observe_process(settings, "merchantops-api")
     liveness = Liveness(settings.liveness_max_timeouts)
+    readiness = Readiness(settings)
+    metrics_port = metrics.MetricsPort(settings.metrics_port, settings.metrics_host)
     endpoint = GraphQLEndpoint(settings)
     endpoint.graphql.background = background
+    endpoint.graphql.readiness = readiness
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -263,9 +274,11 @@ def create_app(
         started = None if background is not None else await workers.start(settings)
         if started is not None:
             endpoint.graphql.background = started
+        metrics_port.start()
         try:
             yield
         finally:
+            metrics_port.stop()
             if started is not None:
                 await started.stop()
             await endpoint.graphql.throttle.close()
@@ -275,14 +288,17 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/graphql", endpoint, methods=["GET", "POST"]),
         Route("/healthz", healthz_endpoint(settings, liveness), methods=["GET"]),
-        Route("/readyz", readyz, methods=["GET"]),
+        Route("/readyz", readyz_endpoint(readiness), methods=["GET"]),
     ]
+    if settings.metrics_enabled:
+        routes.append(Route("/metrics", metrics_endpoint(settings), methods=["GET"]))
     if settings.graphiql_enabled:
         assets = StaticFiles(directory=graphiql.ASSETS_DIR, check_dir=False)
         routes.append(Mount(graphiql.ASSETS_PATH, assets, name="graphiql-assets"))
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[
+            *([Middleware(HttpMetrics)] if settings.metrics_enabled else []),
             Middleware(RequestIdMiddleware),
             Middleware(Cors, settings=settings),
             Middleware(ServerErrors),
@@ -296,6 +312,10 @@ def create_app(
         exception_handlers={StarletteHTTPException: http_exception, Exception: last_resort},
         lifespan=lifespan,
     )
+    if tracing.enabled():
+        # outermost: the request's span is open around the metrics, the request id and the rest
+        trace_requests(app)
+    return app
 
 
 __all__ = ["PRINCIPAL_KEY", "Principal", "create_app"]

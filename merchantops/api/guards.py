@@ -11,6 +11,8 @@
 - A client that hangs up before its body has arrived is not a server error: the request ends
   with one `client.disconnected` log line and no response, since nobody is listening.
 
+Every refusal answered here is counted by its code (`merchantops_refusals_total`).
+
 Error bodies have the shape of a GraphQL response: `{"data": null, "errors": [{"message",
 "extensions": {"code"}}]}`.
 """
@@ -26,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from merchantops.api.graphql.core.errors import bounded
 from merchantops.log import get_logger
+from merchantops.observability import metrics
 
 logger = get_logger(__name__)
 
@@ -35,6 +38,7 @@ def error_response(
 ) -> JSONResponse:
     """A refusal in the shape of a GraphQL response; `message` may quote the request, so it is
     `bounded` like every GraphQL error's."""
+    metrics.refused(code)
     body = {"data": None, "errors": [{"message": bounded(message), "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status, headers=headers)
 

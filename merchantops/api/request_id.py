@@ -1,5 +1,5 @@
 """A request id for every HTTP request: taken from a sane `X-Request-ID` or made, echoed back,
-and bound to every log line of the request."""
+and bound to every log line of the request (with the trace id, when tracing is on)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from uuid import uuid4
 import structlog
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from merchantops.observability import tracing
 
 HEADER = "x-request-id"
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -35,6 +37,8 @@ class RequestIdMiddleware:
                 MutableHeaders(scope=message)[HEADER] = request_id
             await send(message)
 
+        # the request's span (outside this middleware) names it too: a trace leads to the logs
+        tracing.annotate("http.request_id", request_id)
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             await self.app(scope, receive, send_with_id)
 

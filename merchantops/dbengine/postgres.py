@@ -1,6 +1,7 @@
 """tortoise's asyncpg client with transactions safe to cancel, no reset round trip on
 release (see the package docstring), and every statement run in the scope of the tenant in
-context (`merchantops.dbengine.scope`)."""
+context (`merchantops.dbengine.scope`), and timed (asyncpg's query logger, into
+`merchantops_db_query_duration_seconds`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from merchantops.dbengine import (
     settle,
 )
 from merchantops.dbengine.scope import ScopedConnection
+from merchantops.observability import metrics
 
 
 async def _keep_session(connection: _asyncpg.Connection) -> None:
@@ -32,6 +34,11 @@ async def _keep_session(connection: _asyncpg.Connection) -> None:
     rolled back any transaction left open (without a round trip when there is none), which may
     have undone a tenant scope given inside it."""
     scope.forget_if_undone(connection)
+
+
+def _time_statement(record: Any) -> None:
+    """asyncpg's query logger: each statement's time, into the query-time histogram."""
+    metrics.db_statement(record.query, record.elapsed)
 
 
 class _ScopedPoolConnection(PoolConnectionWrapper[Any]):
@@ -106,7 +113,16 @@ class Client(NotesWrites, AsyncpgDBClient):
     connection_class = ScopedConnection
 
     async def create_pool(self, **kwargs: Any) -> _asyncpg.Pool:
-        return await _asyncpg.create_pool(None, reset=_keep_session, **kwargs)
+        given = kwargs.pop("init", None)
+        timed = metrics.enabled()
+
+        async def init(connection: _asyncpg.Connection) -> None:
+            if timed:
+                connection.add_query_logger(_time_statement)
+            if given is not None:
+                await given(connection)
+
+        return await _asyncpg.create_pool(None, reset=_keep_session, init=init, **kwargs)
 
     def acquire_connection(self) -> Any:
         return _ScopedPoolConnection(self, self._pool_init_lock)

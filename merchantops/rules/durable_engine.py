@@ -252,6 +252,13 @@ class DurableEngine:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._evaluate, compiled, fact)
 
+    async def ready(self) -> bool:
+        """Start the engine's host on its thread if it is not yet (readiness checks this)."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._start)
+
     def unload(self, key: str) -> None:
         self._call(lambda: self._unload(key))
 
@@ -283,6 +290,12 @@ class DurableEngine:
             self._host.delete_state(name, sid)
         fired = set(self._fired)
         return [rule_id for rule_id in compiled.rule_ids if rule_id in fired]
+
+    def _start(self) -> bool:
+        self._check_thread()
+        if self._host is None:
+            self._host = _QuietHost()
+        return True
 
     def _ensure_loaded(self, compiled: CompiledRuleSet) -> str:
         name = self._loaded.get(compiled.key)

@@ -45,6 +45,8 @@ class Crossing(StrEnum):
     """Schema and data migrations, run by the database owner."""
     TENANT_LIFECYCLE = "tenant_lifecycle"
     """A platform admin's export or purge of one tenant's data."""
+    OPERATIONS = "operations"
+    """Counting every tenant's unfinished and dead jobs and pending events (metrics, health)."""
 
 
 LOGGED = frozenset({Crossing.MIGRATIONS, Crossing.TENANT_LIFECYCLE})

@@ -26,8 +26,11 @@ from redis.exceptions import WatchError
 
 from merchantops.db import close_db, init_db
 from merchantops.log import get_logger
+from merchantops.observability import metrics
 from merchantops.settings import Settings
-from merchantops.tenants.jobs import JobFunction, RetryLater, execute
+from merchantops.tenants.jobs import JobFunction, RetryLater
+from merchantops.workers import observed
+from merchantops.workers.embedding import observe_process
 from merchantops.workers.registry import build_registry, retry_policy
 from merchantops.workers.relay import relay_outbox
 from merchantops.workers.schedule import enqueue_due
@@ -71,7 +74,7 @@ async def run_job(
     ctx: dict[str, Any], name: str, key: str, tenant_id: str, payload: dict[str, Any]
 ) -> None:
     try:
-        await execute(
+        await observed.run_job(
             ctx["registry"],
             name,
             key=key,
@@ -105,7 +108,11 @@ def worker_settings(
     if not settings.redis_url:
         raise ValueError("REDIS_URL is required for the arq worker")
 
+    port = metrics.MetricsPort(settings.metrics_port, settings.metrics_host)
+
     async def startup(ctx: dict[str, Any]) -> None:
+        observe_process(settings, "merchantops-worker")
+        port.start()
         if manage_db:
             await init_db(settings.tortoise_db_url)
         ctx["registry"] = {**build_registry(settings), **(extra_jobs or {})}
@@ -114,6 +121,7 @@ def worker_settings(
         logger.info("worker.started", mode="arq", queue=QUEUE_NAME)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        port.stop()
         if manage_db:
             await close_db()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 
 from merchantops.log import get_logger
+from merchantops.observability import metrics, tracing
 from merchantops.settings import Settings
 from merchantops.tenants.jobs import JobQueue
 from merchantops.workers.inprocess import InProcessQueue, InProcessRunner
@@ -26,6 +28,25 @@ class Background:
             await close()
 
 
+def observe_process(settings: Settings, service_name: str) -> None:
+    """Metrics labels from the settings, and tracing when the environment asks for it."""
+    metrics.configure(
+        enabled=settings.metrics_enabled,
+        tenant_labels=settings.metrics_tenant_labels,
+        max_operation_names=settings.metrics_max_operation_names,
+        version=application_version(),
+    )
+    if tracing.configure_from_environment(service_name):
+        logger.info("tracing.on", service=service_name)
+
+
+def application_version() -> str:
+    try:
+        return version("merchantops")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def in_process(settings: Settings) -> InProcessQueue:
     return InProcessQueue(build_registry(settings), retry_policy(settings))
 
@@ -44,4 +65,4 @@ async def start(settings: Settings, *, run_schedule: bool = True) -> Background:
     return Background(queue=queue, runner=runner)
 
 
-__all__ = ["Background", "in_process", "start"]
+__all__ = ["Background", "application_version", "in_process", "observe_process", "start"]

@@ -9,7 +9,8 @@ from typing import Any
 from uuid import UUID
 
 from merchantops.log import get_logger
-from merchantops.tenants.jobs import JobFunction, RetryLater, RetryPolicy, execute
+from merchantops.tenants.jobs import JobFunction, RetryLater, RetryPolicy
+from merchantops.workers.observed import run_job
 from merchantops.workers.relay import relay_outbox
 from merchantops.workers.schedule import enqueue_due
 
@@ -45,7 +46,7 @@ class InProcessQueue:
         try:
             while True:
                 try:
-                    await execute(
+                    await run_job(
                         self.registry,
                         name,
                         key=key,

@@ -14,9 +14,13 @@ each as one uvicorn worker without access logs:
 - the floor: `tests/bench/read_path_floor.py`, bare starlette + asyncpg running the same SELECT
   and returning the same JSON (masked values included).
 
-Ours runs twice: connected as the application role (`merchantops_app`, held to row-level
+Ours runs three times: with metrics off (`METRICS_ENABLED=false`, the instrumentation's
+baseline), connected as the application role (`merchantops_app`, held to row-level
 security, as in production) and as the superuser that owns the tables (policies skipped), so
-the ratio of the two is what row-level security costs the read path.
+the ratio of the two is what row-level security costs the read path; the ratio of the first
+two is what the metrics cost it. In-process, it also measures CPU per request with
+instrumentation off, metrics on, and metrics plus tracing on (OpenTelemetry's SDK with a batch
+processor into an exporter that drops the spans: the SDK's cost, not an exporter's network).
 
 The load generator (asyncio, HTTP/1.1 keep-alive, `--concurrency` connections) posts the same
 query for `--seconds` after a warm-up and prints requests per second, p50 and p99 latency, and
@@ -335,6 +339,69 @@ async def cpu_per_request(
     print(f"  ours, row-level security on   {held:6.2f} ms   {held / ours:4.2f}x ours with it off")
 
 
+async def instrumentation_cost(db_url: str, key: str, requests: int, rounds: int) -> None:
+    """CPU per request in-process with instrumentation off, metrics on, metrics and tracing on;
+    the variants take turns, best of `rounds` each (other work on the machine only adds)."""
+    from collections.abc import Sequence
+
+    from opentelemetry.sdk.trace import ReadableSpan
+    from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+
+    from merchantops.api.app import create_app
+    from merchantops.db import close_db, init_db
+    from merchantops.observability import tracing
+    from merchantops.settings import Settings
+
+    class Dropped(SpanExporter):
+        def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    base = Settings(
+        environment="production", database_url=db_url, secret_key=SECRET, redis_url="",
+        throttle_capacity=10**9, throttle_leak_per_second=10**9,
+    )  # fmt: skip
+    off = base.model_copy(update={"metrics_enabled": False})
+    body = json.dumps({"query": QUERY}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"authorization", f"Bearer {key}".encode()),
+    ]
+
+    async def cpu_ms(settings: Settings, traced: bool) -> float:
+        if traced:
+            tracing.enable(Dropped(), batch=True)
+        app = create_app(settings, manage_db=False)  # configures the metrics before the pool
+        await init_db(db_url)
+        try:
+            for _ in range(min(20, requests)):
+                assert await _asgi_post(app, body, headers) == 200
+            started = time.process_time()
+            for _ in range(requests):
+                await _asgi_post(app, body, headers)
+            return (time.process_time() - started) / requests * 1000
+        finally:
+            await close_db()
+            tracing.disable()
+
+    variants = {"off": (off, False), "metrics": (base, False), "metrics+tracing": (base, True)}
+    best = dict.fromkeys(variants, float("inf"))
+    for _ in range(rounds):
+        for label, (settings, traced) in variants.items():
+            best[label] = min(best[label], await cpu_ms(settings, traced))
+    create_app(base, manage_db=False)  # the process's metrics configuration back to the default
+    print(f"Instrumentation, CPU per request in-process (best of {rounds} x {requests}):")
+    print(f"  off                 {best['off']:6.2f} ms")
+    print(
+        f"  metrics on          {best['metrics']:6.2f} ms   "
+        f"{best['metrics'] / best['off']:5.3f}x off (tracing off: target under 1.05x)"
+    )
+    print(
+        f"  metrics and tracing {best['metrics+tracing']:6.2f} ms   "
+        f"{best['metrics+tracing'] / best['off']:5.3f}x off"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
@@ -342,7 +409,10 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--cpu-requests", type=int, default=200)
     parser.add_argument("--warm-up", type=float, default=2, help="seconds of load not counted")
-    add_smoke_flag(parser, seconds=1, concurrency=4, products=20, cpu_requests=5, warm_up=0.3)
+    parser.add_argument("--rounds", type=int, default=8, help="instrumentation: best of these")
+    add_smoke_flag(
+        parser, seconds=1, concurrency=4, products=20, cpu_requests=5, warm_up=0.3, rounds=1
+    )
     args = parse_with_smoke(parser)
     print(__doc__)
 
@@ -355,6 +425,8 @@ def main() -> None:
         count = asyncio.run(statements_per_request(app_url, key))
         print(f"SQL statements per request (ours, warm caches): {count}\n")
         asyncio.run(cpu_per_request(db_url, app_url, key, tenant_id, args.cpu_requests))
+        print()
+        asyncio.run(instrumentation_cost(db_url, key, args.cpu_requests, args.rounds))
         print()
         ours_env = {
             "ENVIRONMENT": "production",
@@ -370,8 +442,11 @@ def main() -> None:
             "FLOOR_TENANT_ID": tenant_id,
         }
         held_env = {**ours_env, "DATABASE_URL": app_url}
+        plain_env = {**ours_env, "METRICS_ENABLED": "false"}
         results = {}
         for label, target, env, factory, headers in (
+            ("ours-nom", "merchantops.api.app:create_app", plain_env, True,
+             {"Authorization": f"Bearer {key}"}),
             ("ours", "merchantops.api.app:create_app", ours_env, True,
              {"Authorization": f"Bearer {key}"}),
             ("ours+rls", "merchantops.api.app:create_app", held_env, True,
@@ -398,6 +473,10 @@ def main() -> None:
         print(
             "row-level security on / off throughput: "
             f"{results['ours+rls'] / results['ours']:.2f}x (1.00 is free)"
+        )
+        print(
+            "metrics on / off throughput (ours / ours-nom): "
+            f"{results['ours'] / results['ours-nom']:.2f}x (1.00 is free; target over 0.95)"
         )
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -18,6 +18,7 @@ from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.registry import shared_engine
 from merchantops.workers.relay import relay_outbox
 from tests.factories import Shop, make_shop
+from tests.support.scrape import total
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -47,6 +48,7 @@ async def test_matching_events_raise_one_alert_per_key_and_count_occurrences(
     jobs: InProcessQueue,
 ) -> None:
     shop = await _shop_with_templates()
+    before = total("merchantops_risk_alerts_raised_total")
 
     await _stock_event(shop, "SKU-1", 3)
     await _stock_event(shop, "SKU-1", 5)
@@ -61,6 +63,7 @@ async def test_matching_events_raise_one_alert_per_key_and_count_occurrences(
     with across_tenants(Crossing.OUTBOX_RELAY):
         raised = await OutboxEvent.unscoped().filter(type="risk_alert.raised").count()
     assert raised == 2
+    assert total("merchantops_risk_alerts_raised_total") == before + 2
 
 
 async def test_reprocessing_an_event_raises_nothing_twice() -> None:

@@ -25,6 +25,9 @@ from merchantops.workers.inprocess import InProcessQueue
 from merchantops.workers.relay import relay_outbox
 from tests.factories import Shop, make_shop, principal
 from tests.support.receiver import receiver
+from tests.support.scrape import value
+
+DELIVERIES = "merchantops_webhook_deliveries_total"
 
 
 async def _subscribe(shop: Shop, url: str) -> WebhookSubscription:
@@ -107,6 +110,7 @@ async def test_delivery_that_never_succeeds_ends_dead_and_can_be_replayed(
 ) -> None:
     # given: a receiver failing more often than the retry policy allows
     shop = await make_shop("acme")
+    counted = {o: value(DELIVERIES, outcome=o) for o in ("retrying", "dead", "delivered")}
     with receiver([500] * settings.job_max_tries) as hook:
         await _subscribe(shop, hook.url)
         await _department_created(shop)
@@ -120,6 +124,9 @@ async def test_delivery_that_never_succeeds_ends_dead_and_can_be_replayed(
             dead = await JobRecord.get(key=f"delivery:{delivery.id}")
         assert dead.status == JobStatus.DEAD
         assert "receiver answered 500" in (dead.last_error or "")
+        retries = settings.job_max_tries - 1
+        assert value(DELIVERIES, outcome="retrying") == counted["retrying"] + retries
+        assert value(DELIVERIES, outcome="dead") == counted["dead"] + 1
 
         # when: an admin replays it, the receiver now healthy
         with tenant_scope(shop.tenant.id):
@@ -128,6 +135,7 @@ async def test_delivery_that_never_succeeds_ends_dead_and_can_be_replayed(
 
     [delivery] = await _deliveries(shop)
     assert delivery.status == DeliveryStatus.DELIVERED
+    assert value(DELIVERIES, outcome="delivered") == counted["delivered"] + 1
     with tenant_scope(shop.tenant.id):
         assert (await JobRecord.get(id=dead.id)).status == JobStatus.SUCCEEDED
 

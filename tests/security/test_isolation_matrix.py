@@ -612,6 +612,7 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         "{ platformAuditLog { edges { node { action tenantSlug details } } } }",
         {},
     ),
+    "systemHealth": lambda i: ("{ systemHealth { ok queueDepth deadLetters } }", {}),
     "createDepartment": lambda i: (
         'mutation { createDepartment(input: {slug: "secret", name: "Mine"}) '
         "{ department { slug name } errors { field code } } }",

@@ -24,6 +24,7 @@ from merchantops.workers.embedding import Background
 from merchantops.workers.inprocess import InProcessQueue
 from tests.conftest import GraphQLClient, make_settings
 from tests.factories import PASSWORD, add_member, make_shop, principal
+from tests.support.scrape import value
 
 CAPACITY = 100
 # `members(first: 40) { edges { node { id } } }`: 2 + 40 * 2
@@ -77,11 +78,13 @@ async def test_a_query_that_would_overflow_the_bucket_is_throttled_with_the_wait
     gql: GraphQLClient, shop_callers: dict[str, dict[str, Any]]
 ) -> None:
     await gql.post(QUERY, **shop_callers["owner"])
+    throttled = value("merchantops_refusals_total", code="THROTTLED")
 
     response = await gql.post(QUERY, **shop_callers["owner"])
 
     body = response.json()
     assert response.status_code == 429
+    assert value("merchantops_refusals_total", code="THROTTLED") == throttled + 1
     assert body["data"] is None
     error = body["errors"][0]
     assert error["extensions"]["code"] == "THROTTLED"
@@ -162,7 +165,11 @@ async def test_a_hundred_refused_queries_leave_the_bucket_full(
 async def test_a_page_size_over_the_cap_is_refused_before_the_resolver_asks_who_is_calling(
     gql: GraphQLClient,
 ) -> None:
+    refused = value("merchantops_refusals_total", code="BAD_PAGINATION")
+
     response = await gql.post("{ members(first: 101) { edges { node { id } } } }")
+
+    assert value("merchantops_refusals_total", code="BAD_PAGINATION") == refused + 1
 
     assert response.json() == {
         "data": None,

@@ -26,9 +26,11 @@ from merchantops.api.graphql.core.extensions import extend
 from merchantops.api.graphql.core.inputs import check_inputs
 from merchantops.api.graphql.core.limits import DocumentCache
 from merchantops.api.graphql.core.nodes import NodeQuery, served_types
+from merchantops.api.graphql.core.observe import ObserveOperations
 from merchantops.api.graphql.core.permissions import RecordRefusals
 from merchantops.api.request_id import current_request_id
 from merchantops.log import get_logger
+from merchantops.observability import tracing
 from merchantops.settings import Settings
 
 logger = get_logger(__name__)
@@ -95,6 +97,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     query, mutation = root_types()
     guard_every_mutation(mutation)
     extensions: list[Any] = [
+        *([ObserveOperations] if settings.metrics_enabled or tracing.enabled() else []),
         MaskUnexpectedErrors,
         lambda: QueryChecks(cache, settings),
         RecordRefusals,

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from merchantops.domain.governance.models import AlertStatus, RiskAlert, RiskSignal
 from merchantops.errors import InvalidInput, NotFound
+from merchantops.observability import metrics
 from merchantops.rules.document import RiskThen, RuleSetKind
 from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.rules.reference import MISSING, lookup
@@ -84,6 +85,7 @@ async def open_or_bump(
             "risk_alert.raised",
             {"id": str(alert.id), "rule": rule, "title": title, "severity": severity},
         )
+    metrics.risk_alert_raised(severity)  # after its transaction
     return alert
 
 

@@ -31,6 +31,7 @@ from merchantops.domain.webhooks.models import (
 )
 from merchantops.domain.webhooks.signing import new_secret, sign
 from merchantops.errors import InvalidInput, NotFound
+from merchantops.observability import metrics
 from merchantops.rules.evaluation import MaskingPolicies
 from merchantops.rules.masking import Reader, mask_json
 from merchantops.tenants import audit
@@ -169,6 +170,7 @@ async def _deliver(
     except InvalidInput as refused:
         await _attempt(delivery, None, refused.message, 0)
         await _finish(delivery, DeliveryStatus.FAILED)
+        metrics.webhook_delivery("failed")
         return
     body = canonical_json(
         {
@@ -203,11 +205,14 @@ async def _deliver(
     await _attempt(delivery, code, error, int((time.perf_counter() - started) * 1000))
     if code is not None and 200 <= code < 300:
         await _finish(delivery, DeliveryStatus.DELIVERED)
+        metrics.webhook_delivery("delivered")
     elif code is not None and 300 <= code < 500:
         await _finish(delivery, DeliveryStatus.FAILED)
+        metrics.webhook_delivery("failed")
     else:
         if ctx.is_last_try:
             await _finish(delivery, DeliveryStatus.DEAD)
+        metrics.webhook_delivery("dead" if ctx.is_last_try else "retrying")
         raise DeliveryFailed(error or f"receiver answered {code}")
 
 

@@ -183,6 +183,8 @@ class QueryChecks(SchemaExtension):
                 )
             ]
         self.cost = evaluate(plan, variables.coerced, page_size)
+        if isinstance(context.context, Context):
+            context.context.cost = self.cost
         maximum = self.settings.max_query_cost
         if self.cost > maximum:
             return [

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
+    from merchantops.api.health import Readiness
+
 
 @dataclass
 class Context:
@@ -38,6 +40,10 @@ class Context:
     throttle: Buckets | None = None
     refusals: list[tuple[str, str]] = field(default_factory=list)
     """Permission denials of this operation (field, permission), audited when it is over."""
+    cost: int | None = None
+    """The operation's calculated cost, once the checks have worked it out."""
+    readiness: Readiness | None = None
+    """The process's readiness checks (`systemHealth`)."""
 
     _roles: frozenset[str] | None = None
     strategies: dict[Any, Any] = field(default_factory=dict)

@@ -5,7 +5,8 @@
 
 A loader is made on first use and kept for the request, one per model (by id) or per model,
 foreign key and order (grouped): a request needs a few, and a new model needs no loader of its
-own. Each reads through the model's own (tenant-scoped) manager.
+own. Each reads through the model's own (tenant-scoped) manager. With tracing on, each batch
+is a `dataloader.batch` span.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from merchantops.observability import tracing
+
 M = TypeVar("M", bound=Model)
 Key = UUID | str
 """A primary or foreign key, as the model holds it or as a node's `id` carries it."""
@@ -26,7 +29,11 @@ def by_id(model: type[M]) -> DataLoader[Key, M | None]:
     """Batch loads of `model` by primary key, through the model's own (tenant-scoped) manager."""
 
     async def load(ids: Sequence[Key]) -> list[M | None]:
-        rows: dict[str, M] = {str(row.pk): row for row in await model.filter(pk__in=list(ids))}
+        with tracing.span(
+            "dataloader.batch", {"loader": f"{model.__name__}.by_id", "keys": len(ids)}
+        ):
+            found = await model.filter(pk__in=list(ids))
+        rows: dict[str, M] = {str(row.pk): row for row in found}
         return [rows.get(str(key)) for key in ids]
 
     return DataLoader(load_fn=load)
@@ -37,7 +44,10 @@ def grouped_by(model: type[M], field: str, order: str) -> DataLoader[Key, list[M
 
     async def load(keys: Sequence[Key]) -> list[list[M]]:
         groups: dict[str, list[M]] = {str(key): [] for key in keys}
-        for row in await model.filter(**{f"{field}__in": list(keys)}).order_by(order):
+        loader = f"{model.__name__}.{field}"
+        with tracing.span("dataloader.batch", {"loader": loader, "keys": len(keys)}):
+            found = await model.filter(**{f"{field}__in": list(keys)}).order_by(order)
+        for row in found:
             groups[str(getattr(row, field))].append(row)
         return [groups[str(key)] for key in keys]
 
