@@ -84,6 +84,7 @@ AREAS: tuple[Area, ...] = (
     Area("exports"),
     Area("inventory"),
     Area("lifecycle"),
+    Area("calendars"),
     Area("customers"),
 )
 

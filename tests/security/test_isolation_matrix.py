@@ -12,6 +12,7 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from tortoise import Tortoise
 
 from merchantops.api.graphql.schema import build_schema
 from merchantops.db import APP_LABEL
+from merchantops.domain.calendars import service as calendars
 from merchantops.domain.catalog import service as catalog
 from merchantops.domain.catalog.models import Sku
 from merchantops.domain.customers import service as customers
@@ -77,6 +79,8 @@ class Ids:
     allocation: str = ""
     customer: str = ""
     address: str = ""
+    calendar: str = ""
+    holiday: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -107,6 +111,8 @@ def missing_ids() -> Ids:
         allocation=gid("Allocation", uuid.uuid4()),
         customer=gid("Customer", uuid.uuid4()),
         address=gid("CustomerAddress", uuid.uuid4()),
+        calendar=gid("BusinessCalendar", uuid.uuid4()),
+        holiday=gid("CalendarHoliday", uuid.uuid4()),
     )
 
 
@@ -129,6 +135,28 @@ def _id_only(name: str, selection: str, id_field: str) -> Callable[[Ids], Call]:
 
 # Operations that take another tenant's ids: (document, variables) for the ids of a tenant.
 BY_ID: dict[str, Callable[[Ids], Call]] = {
+    "updateBusinessCalendar": lambda i: (
+        'mutation($id: ID!) { updateBusinessCalendar(input: {id: $id, name: "Mine"}) '
+        "{ calendar { id name } errors { field code message } } }",
+        {"id": i.calendar},
+    ),
+    "deleteBusinessCalendar": _id_only("deleteBusinessCalendar", "deletedId", "calendar"),
+    "addCalendarHoliday": lambda i: (
+        'mutation($id: ID!) { addCalendarHoliday(input: {calendarId: $id, date: "2026-06-01"}) '
+        "{ holiday { id } errors { field code message } } }",
+        {"id": i.calendar},
+    ),
+    "removeCalendarHoliday": _id_only("removeCalendarHoliday", "deletedId", "holiday"),
+    "businessTime": lambda i: (
+        'query($id: ID!) { businessTime(calendarId: $id, start: "2026-06-01T00:00:00Z", '
+        "minutes: 60) { due errors { field code message } } }",
+        {"id": i.calendar},
+    ),
+    "businessTimeBetween": lambda i: (
+        'query($id: ID!) { businessTimeBetween(calendarId: $id, from: "2026-06-01T00:00:00Z", '
+        'to: "2026-06-08T00:00:00Z") { seconds errors { field code message } } }',
+        {"id": i.calendar},
+    ),
     "updateCustomer": lambda i: (
         'mutation($id: ID!) { updateCustomer(input: {id: $id, name: "Mine"}) '
         "{ customer { id name } errors { field code message } } }",
@@ -335,6 +363,19 @@ STOCK_LEVEL = "{ id onHand lot { traceCode } zone { code } warehouse { code name
 # Operations that name the other tenant in another way, or act only in the caller's own tenant;
 # they are called with B's identifiers where they take any, and must leak and change nothing.
 OTHERS: dict[str, Callable[[Ids], Call]] = {
+    "businessCalendar": lambda i: (
+        "query($id: ID!) { businessCalendar(id: $id) { id name holidays { id name } } }",
+        {"id": i.calendar},
+    ),
+    "businessCalendars": lambda i: (
+        "{ businessCalendars { edges { node { id name timeZone holidays { name } } } } }",
+        {},
+    ),
+    "createBusinessCalendar": lambda i: (
+        'mutation { createBusinessCalendar(input: {name: "Mine"}) '
+        "{ calendar { id } errors { field code } } }",
+        {},
+    ),
     "customer": lambda i: (
         "query($id: ID!) { customer(id: $id) { id name email addresses { line1 } } }",
         {"id": i.customer},
@@ -572,7 +613,13 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
     "node": lambda i: ("query($id: ID!) { node(id: $id) { id } }", {"id": i.product}),
     "nodes": lambda i: (
         "query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }",
-        {"ids": [v for k, v in vars(i).items() if k not in {"slug", "line", "contact", "zone"}]},
+        {
+            "ids": [
+                v
+                for k, v in vars(i).items()
+                if k not in {"slug", "line", "contact", "zone", "holiday"}
+            ]
+        },
     ),
     "createApiKey": lambda i: (
         'mutation { createApiKey(input: {name: "k", role: "secret-role", '
@@ -673,6 +720,12 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         address = await customers.add_address(
             customer.id, customers.AddressSpec(f"{title} Secret", f"{slug}-secret road", "X", "FR")
         )
+        calendar = await calendars.create_calendar(
+            calendars.CalendarSpec(f"{title} Secret Hours", time_zone="Asia/Shanghai")
+        )
+        holiday = await calendars.add_holiday(
+            calendar.id, calendars.DaySpec(date(2026, 6, 1), f"{title} Secret Day")
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -696,6 +749,8 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         allocation=gid("Allocation", allocation.id),
         customer=gid("Customer", customer.id),
         address=gid("CustomerAddress", address.id),
+        calendar=gid("BusinessCalendar", calendar.id),
+        holiday=gid("CalendarHoliday", holiday.id),
     )
     markers = [
         slug,

@@ -67,6 +67,8 @@ ALLOWED_AREA_ARROWS: dict[str, set[str]] = {
     "org": {"onboarding"},  # a new tenant with its organisation
     "lifecycle": set(),  # finds every tenant table generically
     "customers": {"governance"},  # erasure held for approval
+    "calendars": set(),  # shared by service (SLA clocks) and projects (working days)
+    "onboarding": {"calendars"},  # a new tenant's default calendar
 }
 SHARED_DOMAIN = {"values", "dependencies", "seeding", "errors"}  # domain modules of no area
 

@@ -1,4 +1,5 @@
-"""Creating a tenant with everything it starts from: organisation, owner, rule sets."""
+"""Creating a tenant with everything it starts from: organisation, owner, rule sets, a default
+business calendar."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
+from merchantops.domain.calendars import service as calendars
 from merchantops.rules import templates
 from merchantops.tenants import admin
 from merchantops.tenants.context import tenant_scope
@@ -18,6 +20,8 @@ async def create_tenant(
         created = await admin.create_tenant(slug, name, owner_email, invitation_ttl=invitation_ttl)
         with tenant_scope(created.tenant.id):
             await templates.install()
+            # Tenants have no time zone of their own yet: office hours in UTC until edited.
+            await calendars.install_default()
     return created
 
 
