@@ -3,9 +3,13 @@ previews business time with them; bad input and other tenants' calendars are ref
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
+from merchantops.demo import DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD, ensure_demo
 from merchantops.domain.calendars import service as calendars
+from merchantops.domain.calendars.demo import SERVICE_HOURS
 from merchantops.tenants.context import tenant_scope
 from merchantops.tenants.global_ids import global_id
 from merchantops.tenants.models import AuditEntry
@@ -30,6 +34,7 @@ BETWEEN = f"""query($id: ID, $from: DateTime!, $to: DateTime!) {{
   businessTimeBetween(calendarId: $id, from: $from, to: $to) {{ seconds hours {ERRORS} }} }}"""
 LIST = "{ businessCalendars { totalCount edges { node { name isDefault } } } }"
 ONE = f"query($id: ID!) {{ businessCalendar(id: $id) {{ {NODE} }} }}"
+README = Path(__file__).resolve().parents[2] / "README.md"
 ADMIN, CLERK = "admin@acme.example.com", "clerk@acme.example.com"
 SUPPORT = {
     "name": "Support",
@@ -214,3 +219,22 @@ async def test_another_tenants_calendar_is_not_found(gql: GraphQLClient) -> None
     with tenant_scope(globex.tenant.id):
         assert (await calendars.get_calendar(theirs.id)).name == "Globex hours"
         assert await AuditEntry.all().count() == before
+
+
+async def test_the_readme_example_answers_as_printed_on_the_demo_tenant(
+    gql: GraphQLClient,
+) -> None:
+    # given: the demo tenant, whose default calendar is Shanghai's with CN holidays
+    await ensure_demo()
+    section = README.read_text().split("## Business calendars", 1)[1]
+    query = re.findall(r"```graphql\n(.*?)```", section, re.DOTALL)[0]
+    session = await gql.login(DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD)
+
+    # when
+    answer = await gql.execute(query, token=session["accessToken"], tenant="demo")
+
+    # then
+    assert answer["data"]["businessTime"] == {"due": "2026-01-04T04:00:00+00:00", "errors": []}
+    listed = await gql.execute(LIST, token=session["accessToken"], tenant="demo")
+    names = {e["node"]["name"] for e in listed["data"]["businessCalendars"]["edges"]}
+    assert names == {calendars.DEFAULT_NAME, SERVICE_HOURS.name}

@@ -238,3 +238,20 @@ async def test_a_new_tenant_starts_with_a_default_calendar_of_office_hours() -> 
     assert calendar.name == calendars.DEFAULT_NAME
     assert calendar.week[0] == ["09:00-12:00", "13:00-18:00"]
     assert calendar.week[5:] == [[], []]
+
+
+async def test_a_subdivision_stays_with_its_country_and_goes_with_another() -> None:
+    shop = await make_shop("acme")
+    with tenant_scope(shop.tenant.id):
+        office = await calendars.create_calendar(
+            Spec("Office", holiday_country="DE", holiday_subdivision="BY")
+        )
+
+        same = await calendars.update_calendar(
+            office.id, calendars.CalendarChanges(holiday_country="de")
+        )
+        assert (same.holiday_country, same.holiday_subdivision) == ("DE", "BY")
+        other = await calendars.update_calendar(
+            office.id, calendars.CalendarChanges(holiday_country="FR")
+        )
+        assert (other.holiday_country, other.holiday_subdivision) == ("FR", "")

@@ -108,10 +108,9 @@ async def update_calendar(calendar_id: UUID, changes: CalendarChanges) -> Busine
             if country is None:
                 country = calendar.holiday_country
             subdivision = changes.holiday_subdivision
-            if subdivision is None:
-                subdivision = (
-                    "" if changes.holiday_country is not None else calendar.holiday_subdivision
-                )
+            if subdivision is None:  # kept, unless the country changes
+                moved = country.strip().upper() != calendar.holiday_country
+                subdivision = "" if moved else calendar.holiday_subdivision
             values["holiday_country"], values["holiday_subdivision"] = _country(
                 country, subdivision
             )

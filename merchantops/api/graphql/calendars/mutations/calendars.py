@@ -39,7 +39,8 @@ class UpdateBusinessCalendarInput:
     time_zone: str | None = None
     week: list[list[str]] | None = strawberry.field(default=None, description=WEEK)
     holiday_country: str | None = strawberry.field(
-        default=None, description="Empty: no public holidays; a new country clears the subdivision."
+        default=None,
+        description="Empty: no public holidays; another country clears the subdivision.",
     )
     holiday_subdivision: str | None = None
     is_default: bool | None = strawberry.field(
