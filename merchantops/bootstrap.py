@@ -87,6 +87,7 @@ AREAS: tuple[Area, ...] = (
     Area("exports"),
     Area("inventory"),
     Area("lifecycle"),
+    Area("calendars"),
     Area("customers"),
     Area("orders"),
     Area("operations", domain=None),

@@ -37,6 +37,7 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "ticket": (READ, WRITE, APPROVE),
     "campaign": (READ, WRITE, APPROVE),
     "project": (READ, WRITE, APPROVE),
+    "calendar": (READ, WRITE),
 }
 ACTIONS = (READ, WRITE, APPROVE)
 

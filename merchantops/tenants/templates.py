@@ -104,7 +104,9 @@ def default_roles() -> list[RoleTemplate]:
         RoleTemplate(
             ADMIN,
             "Administrator",
-            permissions=_rw("tenant", "member", "department", "role", "api_key", "webhook", "job")
+            permissions=_rw(
+                "tenant", "member", "department", "role", "api_key", "webhook", "job", "calendar"
+            )
             + _r("audit_log"),
         ),
         RoleTemplate(AUDITOR, "Auditor", permissions=((WILDCARD, READ),)),
@@ -122,7 +124,7 @@ def default_roles() -> list[RoleTemplate]:
                 staff_role(department.slug),
                 f"{department.name} Staff",
                 department=department.slug,
-                permissions=department.staff + _r("tenant", "department", "approval"),
+                permissions=department.staff + _r("tenant", "department", "approval", "calendar"),
             )
         )
         roles.append(

@@ -12,6 +12,7 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from tortoise import Tortoise
 
 from merchantops.api.graphql.schema import build_schema
 from merchantops.db import APP_LABEL
+from merchantops.domain.calendars import service as calendars
 from merchantops.domain.catalog import service as catalog
 from merchantops.domain.catalog.models import Sku
 from merchantops.domain.customers import service as customers
@@ -96,6 +98,8 @@ class Ids:
     rma: str = ""
     return_line: str = ""
     return_reason: str = ""
+    calendar: str = ""
+    holiday: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -133,6 +137,8 @@ def missing_ids() -> Ids:
         rma=gid("Return", uuid.uuid4()),
         return_line=gid("ReturnLine", uuid.uuid4()),
         return_reason=gid("ReturnReason", uuid.uuid4()),
+        calendar=gid("BusinessCalendar", uuid.uuid4()),
+        holiday=gid("CalendarHoliday", uuid.uuid4()),
     )
 
 
@@ -156,6 +162,28 @@ def _id_only(name: str, selection: str, id_field: str) -> Callable[[Ids], Call]:
 
 # Operations that take another tenant's ids: (document, variables) for the ids of a tenant.
 BY_ID: dict[str, Callable[[Ids], Call]] = {
+    "updateBusinessCalendar": lambda i: (
+        'mutation($id: ID!) { updateBusinessCalendar(input: {id: $id, name: "Mine"}) '
+        "{ calendar { id name } errors { field code message } } }",
+        {"id": i.calendar},
+    ),
+    "deleteBusinessCalendar": _id_only("deleteBusinessCalendar", "deletedId", "calendar"),
+    "addCalendarHoliday": lambda i: (
+        'mutation($id: ID!) { addCalendarHoliday(input: {calendarId: $id, date: "2026-06-01"}) '
+        "{ holiday { id } errors { field code message } } }",
+        {"id": i.calendar},
+    ),
+    "removeCalendarHoliday": _id_only("removeCalendarHoliday", "deletedId", "holiday"),
+    "businessTime": lambda i: (
+        'query($id: ID!) { businessTime(calendarId: $id, start: "2026-06-01T00:00:00Z", '
+        "minutes: 60) { due errors { field code message } } }",
+        {"id": i.calendar},
+    ),
+    "businessTimeBetween": lambda i: (
+        'query($id: ID!) { businessTimeBetween(calendarId: $id, from: "2026-06-01T00:00:00Z", '
+        'to: "2026-06-08T00:00:00Z") { seconds errors { field code message } } }',
+        {"id": i.calendar},
+    ),
     "updateCustomer": lambda i: (
         'mutation($id: ID!) { updateCustomer(input: {id: $id, name: "Mine"}) '
         "{ customer { id name } errors { field code message } } }",
@@ -491,6 +519,19 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         "{ reason { id } errors { field code } } }",
         {},
     ),
+    "businessCalendar": lambda i: (
+        "query($id: ID!) { businessCalendar(id: $id) { id name holidays { id name } } }",
+        {"id": i.calendar},
+    ),
+    "businessCalendars": lambda i: (
+        "{ businessCalendars { edges { node { id name timeZone holidays { name } } } } }",
+        {},
+    ),
+    "createBusinessCalendar": lambda i: (
+        'mutation { createBusinessCalendar(input: {name: "Mine"}) '
+        "{ calendar { id } errors { field code } } }",
+        {},
+    ),
     "customer": lambda i: (
         "query($id: ID!) { customer(id: $id) { id name email addresses { line1 } } }",
         {"id": i.customer},
@@ -729,7 +770,13 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
     "node": lambda i: ("query($id: ID!) { node(id: $id) { id } }", {"id": i.product}),
     "nodes": lambda i: (
         "query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }",
-        {"ids": [v for k, v in vars(i).items() if k not in {"slug", "line", "contact", "zone"}]},
+        {
+            "ids": [
+                v
+                for k, v in vars(i).items()
+                if k not in {"slug", "line", "contact", "zone", "holiday"}
+            ]
+        },
     ),
     "createApiKey": lambda i: (
         'mutation { createApiKey(input: {name: "k", role: "secret-role", '
@@ -857,6 +904,12 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         )
         return_line = await ReturnLine.get(rma_id=rma.id)
         reason = await ReturnReason.get(code="damaged")
+        calendar = await calendars.create_calendar(
+            calendars.CalendarSpec(f"{title} Secret Hours", time_zone="Asia/Shanghai")
+        )
+        holiday = await calendars.add_holiday(
+            calendar.id, calendars.DaySpec(date(2026, 6, 1), f"{title} Secret Day")
+        )
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -887,6 +940,8 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         rma=gid("Return", rma.id),
         return_line=gid("ReturnLine", return_line.id),
         return_reason=gid("ReturnReason", reason.id),
+        calendar=gid("BusinessCalendar", calendar.id),
+        holiday=gid("CalendarHoliday", holiday.id),
     )
     markers = [
         slug,

@@ -69,6 +69,8 @@ ALLOWED_AREA_ARROWS: dict[str, set[str]] = {
     "customers": {"governance"},  # erasure held for approval
     # SKUs, stock reserved FIFO, lots back to purchase orders, customers, compliance and risk
     "orders": {"catalog", "customers", "governance", "inventory", "purchasing", "suppliers"},
+    "calendars": set(),  # shared by service (SLA clocks) and projects (working days)
+    "support": {"calendars"},  # SLA clocks count working time
 }
 SHARED_DOMAIN = {"values", "dependencies", "seeding", "errors"}  # domain modules of no area
 

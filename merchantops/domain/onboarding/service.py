@@ -1,5 +1,5 @@
 """Creating a tenant with everything it starts from: organisation, owner, rule sets, and
-each area's defaults (its `setup.new_tenant`)."""
+each area's defaults (its `setup.new_tenant`: order settings, a default business calendar)."""
 
 from __future__ import annotations
 
