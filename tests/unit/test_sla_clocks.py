@@ -99,7 +99,9 @@ def test_elapsed_and_due_match_the_running_stretches(
     calendar: WorkingCalendar, start: datetime, goal: timedelta, script: list[tuple[str, int, int]]
 ) -> None:
     clock = clocks.start(Target.RESOLUTION, goal, calendar, start)
-    now, runs, running_since = start, [], start  # reference: the running stretches
+    now = start
+    runs: list[tuple[datetime, datetime]] = []  # reference: the running stretches
+    running_since: datetime | None = start
     versions = {clock.version}
     for action, after, minutes in script:
         now += timedelta(minutes=after)
