@@ -41,9 +41,17 @@ FINISHED = (JobStatus.SUCCEEDED, JobStatus.DEAD)
 
 class JobQueue(Protocol):
     async def enqueue(
-        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+        self,
+        name: str,
+        *,
+        key: str,
+        tenant_id: UUID,
+        payload: Mapping[str, Any],
+        run: int = 0,
+        defer_until: datetime | None = None,
     ) -> bool:
-        """Queue a job once per (key, run); False when that one is queued or done already."""
+        """Queue a job once per (key, run), to run at once or not before `defer_until` (a
+        timer); False when that one is queued or done already."""
         ...
 
 
@@ -102,10 +110,23 @@ class JobContext:
         self.record.progress_total = total
         await self.record.save(update_fields=["progress_done", "progress_total", "updated_at"])
 
-    async def enqueue(self, name: str, *, key: str, payload: Mapping[str, Any]) -> bool:
+    async def enqueue(
+        self,
+        name: str,
+        *,
+        key: str,
+        payload: Mapping[str, Any],
+        not_before: datetime | None = None,
+    ) -> bool:
         """Submit a follow-up job of this job's tenant (see `submit`)."""
         return await submit(
-            self.queue, self.policy, name, key=key, tenant_id=self.tenant_id, payload=payload
+            self.queue,
+            self.policy,
+            name,
+            key=key,
+            tenant_id=self.tenant_id,
+            payload=payload,
+            not_before=not_before,
         )
 
 
@@ -129,11 +150,18 @@ async def submit(
     key: str,
     tenant_id: UUID,
     payload: Mapping[str, Any],
+    not_before: datetime | None = None,
 ) -> bool:
     """Record a job as owed and hand it to the queue; False when its key is known already.
 
     A queue that is down does not fail the caller: the job stays due and `sweep` hands it over
-    once the queue is back."""
+    once the queue is back. A timer (`not_before`: an SLA clock's due instant) waits in the
+    queue until then, and its lease runs from then: if the queue loses it, `sweep` hands it
+    over once it is due and its lease has run out. A timer's key names what it is for (a
+    clock and its version), so a rescheduled timer is a new job and the old one finds, when
+    it runs, that it has nothing to do."""
+    now = datetime.now(UTC)
+    waits = (not_before - now).total_seconds() if not_before is not None else 0.0
     with tenant_scope(tenant_id):
         record, created = await JobRecord.get_or_create(
             key=key,
@@ -141,12 +169,12 @@ async def submit(
                 "name": name,
                 "payload": dict(payload),
                 "tenant_id": tenant_id,
-                "lease_until": policy.lease(),
+                "lease_until": policy.lease(after_seconds=max(waits, 0.0)),
             },
         )
     if not created:
         return False
-    await _hand_over_or_leave_due(queue, record)
+    await _hand_over_or_leave_due(queue, record, not_before if waits > 0 else None)
     return True
 
 
@@ -187,20 +215,31 @@ async def sweep(queue: JobQueue, policy: RetryPolicy, *, batch: int = 100) -> in
     return replaced
 
 
-async def _enqueue(queue: JobQueue, record: JobRecord) -> bool:
+async def _enqueue(queue: JobQueue, record: JobRecord, defer_until: datetime | None = None) -> bool:
+    if defer_until is None:  # as every queue takes it, test doubles included
+        return await queue.enqueue(
+            record.name,
+            key=record.key,
+            tenant_id=record.tenant_id,
+            payload=record.payload,
+            run=record.runs,
+        )
     return await queue.enqueue(
         record.name,
         key=record.key,
         tenant_id=record.tenant_id,
         payload=record.payload,
         run=record.runs,
+        defer_until=defer_until,
     )
 
 
-async def _hand_over_or_leave_due(queue: JobQueue, record: JobRecord) -> None:
+async def _hand_over_or_leave_due(
+    queue: JobQueue, record: JobRecord, defer_until: datetime | None = None
+) -> None:
     """Hand over a job leased already; when the queue is down, leave it to `sweep`."""
     try:
-        await _enqueue(queue, record)
+        await _enqueue(queue, record, defer_until)
     except Exception as error:
         logger.warning("job.hand_over_failed", key=record.key, error=repr(error))
         await _lease(record, None)

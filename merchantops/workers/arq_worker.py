@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -49,7 +50,14 @@ class ArqQueue:
         self.redis = redis
 
     async def enqueue(
-        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+        self,
+        name: str,
+        *,
+        key: str,
+        tenant_id: UUID,
+        payload: Mapping[str, Any],
+        run: int = 0,
+        defer_until: datetime | None = None,
     ) -> bool:
         job = await self.redis.enqueue_job(
             "run_job",
@@ -59,6 +67,7 @@ class ArqQueue:
             dict(payload),
             _job_id=f"{key}#{run}",
             _queue_name=QUEUE_NAME,
+            _defer_until=defer_until,
         )
         return job is not None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -30,20 +31,36 @@ class InProcessQueue:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def enqueue(
-        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+        self,
+        name: str,
+        *,
+        key: str,
+        tenant_id: UUID,
+        payload: Mapping[str, Any],
+        run: int = 0,
+        defer_until: datetime | None = None,
     ) -> bool:
         if (key, run) in self._pending:
             return False
         self._pending.add((key, run))
-        task = asyncio.create_task(self._run(name, key, tenant_id, dict(payload), run))
+        wait = (defer_until - datetime.now(UTC)).total_seconds() if defer_until else 0.0
+        task = asyncio.create_task(self._run(name, key, tenant_id, dict(payload), run, wait))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
 
     async def _run(
-        self, name: str, key: str, tenant_id: UUID, payload: dict[str, Any], run: int
+        self,
+        name: str,
+        key: str,
+        tenant_id: UUID,
+        payload: dict[str, Any],
+        run: int,
+        wait: float = 0.0,
     ) -> None:
         try:
+            if wait > 0:  # a timer: its task sleeps until due
+                await asyncio.sleep(wait)
             while True:
                 try:
                     await run_job(

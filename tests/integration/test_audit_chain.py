@@ -174,7 +174,14 @@ def test_cli_verify_names_the_first_broken_sequence(
 
 class RecordingQueue:
     async def enqueue(
-        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+        self,
+        name: str,
+        *,
+        key: str,
+        tenant_id: UUID,
+        payload: Mapping[str, Any],
+        run: int = 0,
+        defer_until: datetime | None = None,
     ) -> bool:
         return True
 

@@ -35,11 +35,20 @@ class LosingQueue(InProcessQueue):
         self.lose = lose
 
     async def enqueue(
-        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+        self,
+        name: str,
+        *,
+        key: str,
+        tenant_id: UUID,
+        payload: Mapping[str, Any],
+        run: int = 0,
+        defer_until: datetime | None = None,
     ) -> bool:
         if name in self.lose:
             return True
-        return await super().enqueue(name, key=key, tenant_id=tenant_id, payload=payload, run=run)
+        return await super().enqueue(
+            name, key=key, tenant_id=tenant_id, payload=payload, run=run, defer_until=defer_until
+        )
 
 
 async def _subscribed_shop(url: str) -> Shop:

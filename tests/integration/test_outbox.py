@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -27,12 +28,19 @@ class FlakyQueue:
         self.down = True
 
     async def enqueue(
-        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+        self,
+        name: str,
+        *,
+        key: str,
+        tenant_id: UUID,
+        payload: Mapping[str, Any],
+        run: int = 0,
+        defer_until: datetime | None = None,
     ) -> bool:
         if self.down:
             raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
         return await self.inner.enqueue(
-            name, key=key, tenant_id=tenant_id, payload=payload, run=run
+            name, key=key, tenant_id=tenant_id, payload=payload, run=run, defer_until=defer_until
         )
 
 

@@ -10,7 +10,7 @@ import json
 import os
 import tarfile
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -66,7 +66,14 @@ class HeldQueue:
         self.held: list[tuple[str, str, UUID, dict[str, Any]]] = []
 
     async def enqueue(
-        self, name: str, *, key: str, tenant_id: UUID, payload: Mapping[str, Any], run: int = 0
+        self,
+        name: str,
+        *,
+        key: str,
+        tenant_id: UUID,
+        payload: Mapping[str, Any],
+        run: int = 0,
+        defer_until: datetime | None = None,
     ) -> bool:
         self.held.append((name, key, tenant_id, dict(payload)))
         return True
