@@ -71,7 +71,7 @@ async def test_invalid_document_reports_every_problem_with_its_path(gql: GraphQL
         "kind": "compliance",
         "rules": [
             {"id": "r", "when": {"fact": "po.total", "gt": "a"}, "then": {}},
-            {"id": "s", "when": {"fact": "refund.amount", "gt": 1}, "then": {"outcome": "flag"}},
+            {"id": "s", "when": {"fact": "loyalty.points", "gt": 1}, "then": {"outcome": "flag"}},
         ],
     }
 
@@ -96,7 +96,7 @@ async def test_invalid_document_reports_every_problem_with_its_path(gql: GraphQL
         "rules[0].then.outcome",
         "rules[1].when.fact",
     ]
-    assert "'refund.amount' is not a compliance fact" in payload["errors"][2]["message"]
+    assert "'loyalty.points' is not a compliance fact" in payload["errors"][2]["message"]
 
 
 async def test_staff_cannot_activate_rule_sets(gql: GraphQLClient) -> None:
@@ -178,4 +178,4 @@ async def test_rule_facts_lists_what_compliance_actions_provide(gql: GraphQLClie
         "planned": False,
     }
     assert {"supplier.grade", "price.change_ratio", "export.classification"} <= set(by_name)
-    assert "refund.amount" not in by_name
+    assert "loyalty.points" not in by_name

@@ -98,7 +98,7 @@ async def test_a_placed_order_is_priced_reserved_and_remembers_its_lots(
         # history, audit, event
         assert [e.type for e in await OrderEvent.filter(order_id=order.id)] == ["order.placed"]
         event = await OutboxEvent.get(type="order.placed")
-        assert event.payload["number"] == order.number
+        assert event.payload["number"] == str(order.number)
         assert event.payload["orders_from_address_last_hour"] == 1
         assert "Li Wei" not in str(event.payload)
         assert await AuditEntry.filter(action="order.placed").count() == 1

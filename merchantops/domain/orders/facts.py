@@ -11,7 +11,7 @@ S, N, B, L = FactType.STRING, FactType.NUMBER, FactType.BOOLEAN, FactType.LIST
 
 ORDER = (
     *ids("id"),
-    Fact("number", N, "Order number"),
+    Fact("number", S, "Order number, as text (purchase orders' are too)"),
     Fact("status", S, "Order status (DRAFT ... CLOSED, CANCELED, EXPIRED)"),
     Fact("payment_status", S, "Payment status (NONE, AUTHORIZED, ... OVERCHARGED)"),
     Fact("customer_id", S, "Id (UUID) of the order's customer, null for none"),
@@ -44,7 +44,7 @@ REFUND = (
 )
 RETURN = (
     *ids("id", "order_id"),
-    Fact("number", N, "Return number"),
+    Fact("number", S, "Return number, as text"),
     Fact("order_number", N, "Order number"),
     Fact("customer_id", S, "Id (UUID) of the customer, null for none"),
     Fact("status", S, "Return status"),

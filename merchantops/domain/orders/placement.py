@@ -484,7 +484,7 @@ def event_body(order: Order) -> dict[str, Any]:
     """What every order event carries: ids, numbers, statuses, amounts; no personal data."""
     return {
         "id": str(order.id),
-        "number": order.number,
+        "number": str(order.number),
         "status": order.status.value,
         "payment_status": order.payment_status,
         "customer_id": str(order.customer_id) if order.customer_id else None,

@@ -97,7 +97,7 @@ class InspectionSpec:
 def body(rma: Return, order: Order) -> dict[str, Any]:
     return {
         "id": str(rma.id),
-        "number": rma.number,
+        "number": str(rma.number),
         "order_id": str(order.id),
         "order_number": order.number,
         "customer_id": str(rma.customer_id) if rma.customer_id else None,
