@@ -89,6 +89,7 @@ AREAS: tuple[Area, ...] = (
     Area("lifecycle"),
     Area("customers"),
     Area("orders"),
+    Area("knowledge"),
 )
 
 

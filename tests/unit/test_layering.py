@@ -69,6 +69,7 @@ ALLOWED_AREA_ARROWS: dict[str, set[str]] = {
     "customers": {"governance"},  # erasure held for approval
     # SKUs, stock reserved FIFO, lots back to purchase orders, customers, compliance and risk
     "orders": {"catalog", "customers", "governance", "inventory", "purchasing", "suppliers"},
+    "knowledge": set(),  # the support area will link tickets to it, not the other way round
 }
 SHARED_DOMAIN = {"values", "dependencies", "seeding", "errors"}  # domain modules of no area
 
