@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from merchantops.demo import DEMO_SLUG, ensure_demo
 from merchantops.domain.knowledge import articles, search, stats
-from merchantops.domain.knowledge.models import KnowledgeSearch
+from merchantops.domain.knowledge.models import Article, ArticleStatus, KnowledgeSearch
 from merchantops.errors import InvalidInput
 from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.models import Tenant
 from tests.factories import make_shop
 from tests.knowledge import make_category, published
 
@@ -144,7 +146,7 @@ async def test_every_search_is_logged_with_what_it_returned() -> None:
     with tenant_scope(shop.tenant.id):
         ids = await _library()
 
-        found = await search.search_articles("  Damaged   ITEM ", first=1)
+        found = await search.search_articles("  Damaged   ITEM ", limit=1)
         nothing = await search.search_articles("espresso machine")
         logged = await KnowledgeSearch.get(id=found.search.id)
         empty = await KnowledgeSearch.get(id=nothing.search.id)
@@ -154,13 +156,13 @@ async def test_every_search_is_logged_with_what_it_returned() -> None:
     assert (empty.results_count, empty.article_ids) == (0, [])
 
 
-@pytest.mark.parametrize(("query", "first", "field"), [(" ", 10, "query"), ("x", 0, "first"),
+@pytest.mark.parametrize(("query", "limit", "field"), [(" ", 10, "query"), ("x", 0, "limit"),
                                                        ("x" * 501, 10, "query")])  # fmt: skip
-async def test_a_bad_search_is_refused_and_logs_nothing(query: str, first: int, field: str) -> None:
+async def test_a_bad_search_is_refused_and_logs_nothing(query: str, limit: int, field: str) -> None:
     shop = await make_shop("acme")
     with tenant_scope(shop.tenant.id):
         with pytest.raises(InvalidInput) as refused:
-            await search.search_articles(query, first=first)
+            await search.search_articles(query, limit=limit)
 
         assert refused.value.field == field
         assert await KnowledgeSearch.all().count() == 0
@@ -226,3 +228,21 @@ async def test_no_searches_have_no_deflection_rate_and_a_backwards_window_is_ref
 
     assert (empty.searches, empty.deflection_rate, empty.top_zero_result_queries) == (0, None, [])
     assert refused.value.field == "to"
+
+
+async def test_the_demo_knowledge_base_answers_and_shows_figures() -> None:
+    await ensure_demo()
+    tenant = await Tenant.get(slug=DEMO_SLUG)
+    now = datetime.now(UTC)
+    with tenant_scope(tenant.id):
+        figures = await stats.knowledge_stats(now - timedelta(days=1), now + timedelta(hours=1))
+        found = await search.search_articles("damaged item returns")
+        drafts = await Article.filter(status=ArticleStatus.DRAFT).count()
+        published_count = await Article.filter(status=ArticleStatus.PUBLISHED).count()
+
+    assert found.hits[0].article.title == "How do I return a damaged item?"
+    assert (published_count, drafts) == (8, 1)
+    assert figures.searches == 4
+    assert figures.searches_with_opened_article == 1
+    assert [q.query for q in figures.top_zero_result_queries] == ["gift wrapping"]
+    assert figures.deflection_rate == 1.0

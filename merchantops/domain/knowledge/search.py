@@ -129,7 +129,7 @@ FROM (
     WHERE a.tenant_id = :tenant AND a.status IN (:published, :draft)
       AND a.search_vector @@ q.q
     ORDER BY rank DESC, a.title, a.id
-    LIMIT :first
+    LIMIT :limit
 ) hit, q
 ORDER BY hit.rank DESC, hit.title, hit.id
 """
@@ -141,7 +141,7 @@ FROM article_search JOIN article a ON a.id = article_search.article_id
 WHERE article_search MATCH :match AND article_search.tenant_id = :tenant
   AND a.status IN (:published, :draft)
 ORDER BY rank DESC, a.title, a.id
-LIMIT :first
+LIMIT :limit
 """
 
 
@@ -196,12 +196,12 @@ def _highlighted(snippet: str | None) -> str:
 
 
 async def search_articles(
-    query: str, *, first: int = 10, include_drafts: bool = False, channel: str = "staff"
+    query: str, *, limit: int = 10, include_drafts: bool = False, channel: str = "staff"
 ) -> SearchResult:
     """The tenant's articles matching `query`, best first, and the logged search."""
     query = text(query, "query", max_length=MAX_QUERY)
-    if not 1 <= first <= MAX_RESULTS:
-        raise InvalidInput(f"Ask for 1 to {MAX_RESULTS} results.", field="first")
+    if not 1 <= limit <= MAX_RESULTS:
+        raise InvalidInput(f"Ask for 1 to {MAX_RESULTS} results.", field="limit")
     statuses = {
         "published": ArticleStatus.PUBLISHED.value,
         "draft": (ArticleStatus.DRAFT if include_drafts else ArticleStatus.PUBLISHED).value,
@@ -209,10 +209,10 @@ async def search_articles(
     found: list[dict[str, object]] = []
     if sql.is_postgres():
         found = await sql.rows(
-            POSTGRES_SEARCH, query=query, headline=HEADLINE, first=first, **statuses
+            POSTGRES_SEARCH, query=query, headline=HEADLINE, limit=limit, **statuses
         )
     elif match := fts5_match(query):
-        found = await sql.rows(SQLITE_SEARCH, match=match, first=first, **statuses)
+        found = await sql.rows(SQLITE_SEARCH, match=match, limit=limit, **statuses)
     ids = [UUID(str(row["id"])) for row in found]
     articles = {article.id: article for article in await Article.filter(id__in=ids)}
     hits = [
