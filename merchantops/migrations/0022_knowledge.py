@@ -2,7 +2,7 @@
 log; then its full-text search, by dialect (`domain/knowledge/search.py`): on PostgreSQL a
 generated `tsvector` column on `article` (title weight A, search text weight B, the `english`
 configuration) with a GIN index, on SQLite an FTS5 table with the `porter` tokenizer and a
-trigger dropping an article's entry with the article; then row-level security and keys Citus
+trigger dropping a tenant's entries with the tenant; then row-level security and keys Citus
 can distribute (`rls.protect_every_tenant_table`, `citus.use_composite_keys`, both idempotent
 and PostgreSQL only). Its tables reference no older tenant table, so it needs no
 `citus.referable_by_id` first.
@@ -32,8 +32,9 @@ SQLITE_SEARCH = [
         tenant_id UNINDEXED, article_id UNINDEXED, title, body,
         tokenize = 'porter unicode61 remove_diacritics 2'
     )""",
-    """CREATE TRIGGER "article_search_gone" AFTER DELETE ON "article" BEGIN
-        DELETE FROM "article_search" WHERE article_id = old.id;
+    # a purge deletes the tenant's articles without the service, the tenant row last
+    """CREATE TRIGGER "article_search_gone" AFTER DELETE ON "tenant" BEGIN
+        DELETE FROM "article_search" WHERE tenant_id = old.id;
     END""",
 ]
 
@@ -115,7 +116,7 @@ class Migration(migrations.Migration):
                 ('author', fields.CharField(max_length=100)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'article_version', 'app': 'merchantops', 'unique_together': (('article', 'number'),), 'pk_attr': 'id', 'table_description': 'One edit of an article: its title and markdown body as the author left them.'},
+            options={'table': 'article_version', 'app': 'merchantops', 'unique_together': (('tenant', 'article', 'number'),), 'pk_attr': 'id', 'table_description': 'One edit of an article: its title and markdown body as the author left them.'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(

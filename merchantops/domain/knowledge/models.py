@@ -81,7 +81,7 @@ class ArticleVersion(TenantModel):
 
     class Meta:
         table = "article_version"
-        unique_together = (("article", "number"),)
+        unique_together = (("tenant", "article", "number"),)
 
 
 class KnowledgeSearch(TenantModel):

@@ -8,8 +8,9 @@ ranked with `ts_rank`, and quoted with `ts_headline`.
 
 SQLite (the embedded default): an FTS5 table `article_search` (tenant, article, title, body)
 with the `porter` tokenizer, created by the same migration and kept in step here on every
-create, edit, publish, archive and delete (a trigger drops an article's row whenever the
-article row goes, a tenant's purge included). The user's words are quoted one by one and
+create, edit, publish, archive and delete; a trigger drops a tenant's rows with the tenant
+(a purge deletes its articles without this module). Search joins the article table, so an
+entry whose article is gone is never an answer. The user's words are quoted one by one and
 joined with AND, so no FTS5 syntax reaches MATCH; common English words are dropped as
 PostgreSQL's configuration drops them. Ranked with `bm25` (title ten times the body), quoted
 with `snippet()`.
@@ -42,7 +43,6 @@ CONFIG = "english"
 MAX_QUERY = 500
 MAX_RESULTS = 50
 MAX_TERMS = 32
-FTS_TABLE = "article_search"
 _START, _STOP = "\ue000", "\ue001"  # private-use marks, replaced after escaping
 _WORD = re.compile(r"\w+")
 _BLANKS = re.compile(r"\s+")
@@ -113,7 +113,7 @@ STOP_WORDS = frozenset(
     }
 )
 
-# FTS_TABLE, CONFIG and the highlight marks are spelt out in these statements
+# CONFIG and the highlight marks are spelt out in these statements
 INDEX_DELETE = 'DELETE FROM "article_search" WHERE article_id = :article'
 INDEX_INSERT = (
     'INSERT INTO "article_search" (tenant_id, article_id, title, body) '
