@@ -90,6 +90,7 @@ AREAS: tuple[Area, ...] = (
     Area("calendars"),
     Area("customers"),
     Area("orders"),
+    Area("knowledge"),
     Area("operations", domain=None),
 )
 

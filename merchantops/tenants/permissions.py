@@ -35,6 +35,7 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "customer": (READ, WRITE),
     "order": (READ, WRITE, APPROVE),
     "ticket": (READ, WRITE, APPROVE),
+    "knowledge": (READ, WRITE),
     "campaign": (READ, WRITE, APPROVE),
     "project": (READ, WRITE, APPROVE),
     "calendar": (READ, WRITE),

@@ -42,43 +42,44 @@ DEPARTMENTS = (
     DepartmentTemplate(
         "marketing",
         "Marketing",
-        staff=_rw("campaign") + _r("customer", "product", "order"),
+        staff=_rw("campaign") + _r("customer", "product", "order", "knowledge"),
         managers=(("campaign", APPROVE),),
     ),
     DepartmentTemplate(
         "technology",
         "Technology",
-        staff=_r("api_key", "rule_set", "product", "webhook", "job"),
+        staff=_r("api_key", "rule_set", "product", "webhook", "job", "knowledge"),
         managers=_rw("api_key", "webhook", "job"),
     ),
     DepartmentTemplate(
         "customer-service",
         "Customer Service",
-        staff=_rw("ticket", "customer", "order") + _r("product"),  # returns and refunds
+        staff=_rw("ticket", "customer", "order", "knowledge") + _r("product"),  # returns, refunds
         managers=(("ticket", APPROVE),),
     ),
     DepartmentTemplate(
         "finance",
         "Finance",
-        staff=_r("purchase_order", "order", "supplier", "campaign"),
+        staff=_r("purchase_order", "order", "supplier", "campaign", "knowledge"),
         managers=(("purchase_order", APPROVE), ("order", APPROVE)),
     ),
     DepartmentTemplate(
         "compliance",
         "Compliance",
-        staff=_r("rule_set", "risk_alert", "audit_log", "data_export"),
+        staff=_r("rule_set", "risk_alert", "audit_log", "data_export", "knowledge"),
         managers=(*_rw("rule_set", "risk_alert"), ("rule_set", APPROVE), ("data_export", APPROVE)),
     ),
     DepartmentTemplate(
         "supply-chain",
         "Supply Chain",
-        staff=_rw("supplier", "purchase_order", "product") + _r("inventory"),
+        staff=_rw("supplier", "purchase_order", "product") + _r("inventory", "knowledge"),
         managers=(("product", APPROVE),),
     ),
     DepartmentTemplate(
         "warehouse",
         "Warehouse",
-        staff=_rw("inventory", "order") + _r("product", "purchase_order", "supplier"),  # ships
+        staff=_rw("inventory", "order")
+        + _r("product", "purchase_order", "supplier", "knowledge"),  # ships
     ),
 )
 

@@ -33,6 +33,9 @@ from merchantops.domain.inventory import positions, stock
 from merchantops.domain.inventory.models import (
     Warehouse,
 )
+from merchantops.domain.knowledge import articles as knowledge_articles
+from merchantops.domain.knowledge import categories as knowledge_categories
+from merchantops.domain.knowledge import search as knowledge_search
 from merchantops.domain.orders import fulfilment, placement, returns, transactions
 from merchantops.domain.orders import policies as order_policies
 from merchantops.domain.orders.models import (
@@ -100,6 +103,9 @@ class Ids:
     return_reason: str = ""
     calendar: str = ""
     holiday: str = ""
+    article: str = ""
+    article_category: str = ""
+    knowledge_search: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -139,6 +145,9 @@ def missing_ids() -> Ids:
         return_reason=gid("ReturnReason", uuid.uuid4()),
         calendar=gid("BusinessCalendar", uuid.uuid4()),
         holiday=gid("CalendarHoliday", uuid.uuid4()),
+        article=gid("Article", uuid.uuid4()),
+        article_category=gid("ArticleCategory", uuid.uuid4()),
+        knowledge_search=gid("KnowledgeSearch", uuid.uuid4()),
     )
 
 
@@ -183,6 +192,37 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
         'query($id: ID!) { businessTimeBetween(calendarId: $id, from: "2026-06-01T00:00:00Z", '
         'to: "2026-06-08T00:00:00Z") { seconds errors { field code message } } }',
         {"id": i.calendar},
+    ),
+    # knowledge: another tenant's category, article or search
+    "updateArticleCategory": lambda i: (
+        'mutation($id: ID!) { updateArticleCategory(input: {id: $id, name: "Mine"}) '
+        "{ category { id name } errors { field code message } } }",
+        {"id": i.article_category},
+    ),
+    "deleteArticleCategory": lambda i: (
+        "mutation($id: ID!) { deleteArticleCategory(input: {id: $id}) "
+        "{ deletedId errors { field code message } } }",
+        {"id": i.article_category},
+    ),
+    "createArticle": lambda i: (
+        'mutation($id: ID!) { createArticle(input: {categoryId: $id, title: "Mine"}) '
+        "{ article { id } errors { field code message } } }",
+        {"id": i.article_category},
+    ),
+    "updateArticleDraft": lambda i: (
+        'mutation($id: ID!) { updateArticleDraft(input: {id: $id, body: "Mine"}) '
+        "{ article { id title } version { number } errors { field code message } } }",
+        {"id": i.article},
+    ),
+    **{
+        name: _id_only(name, "article { id title status }", "article")
+        for name in ("publishArticle", "archiveArticle")
+    },
+    "deleteArticle": _id_only("deleteArticle", "deletedId", "article"),
+    "recordArticleView": lambda i: (
+        "mutation($s: ID!, $a: ID!) { recordArticleView(input: {searchId: $s, articleId: $a}) "
+        "{ recorded errors { field code message } } }",
+        {"s": i.knowledge_search, "a": i.article},
     ),
     "updateCustomer": lambda i: (
         'mutation($id: ID!) { updateCustomer(input: {id: $id, name: "Mine"}) '
@@ -486,6 +526,31 @@ STOCK_LEVEL = "{ id onHand lot { traceCode } zone { code } warehouse { code name
 # Operations that name the other tenant in another way, or act only in the caller's own tenant;
 # they are called with B's identifiers where they take any, and must leak and change nothing.
 OTHERS: dict[str, Callable[[Ids], Call]] = {
+    "articleCategories": lambda i: ("{ articleCategories { id name slug } }", {}),
+    "articles": lambda i: (
+        "query($c: ID!) { articles(filter: {categoryId: $c}) { edges { node { id title } } } "
+        "all: articles { edges { node { id title body slug versions { body } } } } }",
+        {"c": i.article_category},
+    ),
+    "article": lambda i: (
+        "query($id: ID!) { article(id: $id) { id title body versions { body } } }",
+        {"id": i.article},
+    ),
+    "searchArticles": lambda i: (
+        '{ searchArticles(query: "secret article", includeDrafts: true) '
+        "{ searchId results { snippet article { id title } } } }",
+        {},
+    ),
+    "knowledgeStats": lambda i: (
+        '{ knowledgeStats(from: "2000-01-01T00:00:00Z", to: "2999-01-01T00:00:00Z") '
+        "{ searches zeroResultSearches topZeroResultQueries { query searches } } }",
+        {},
+    ),
+    "createArticleCategory": lambda i: (
+        'mutation { createArticleCategory(input: {name: "Mine", slug: "mine-kb"}) '
+        "{ category { id } errors { field code } } }",
+        {},
+    ),
     "order": lambda i: (
         "query($id: ID!) { order(id: $id) { id email lines { skuCode } } }",
         {"id": i.sales_order},
@@ -775,6 +840,7 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
                 v
                 for k, v in vars(i).items()
                 if k not in {"slug", "line", "contact", "zone", "holiday"}
+                if k not in {"slug", "line", "contact", "zone", "knowledge_search"}
             ]
         },
     ),
@@ -910,6 +976,20 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         holiday = await calendars.add_holiday(
             calendar.id, calendars.DaySpec(date(2026, 6, 1), f"{title} Secret Day")
         )
+        kb_category = await knowledge_categories.create_category(
+            f"{title} Secret category", f"{slug}-secret-kb"
+        )
+        article = await knowledge_articles.create_article(
+            knowledge_articles.ArticleSpec(
+                kb_category.id, f"{title} Secret article", f"{title} Secret body of the article"
+            )
+        )
+        await knowledge_articles.publish_article(article.id)
+        await knowledge_articles.update_draft(
+            article.id, knowledge_articles.DraftChanges(body=f"{title} Secret draft")
+        )
+        kb_search = (await knowledge_search.search_articles("secret article")).search
+        await knowledge_search.search_articles(f"{slug} secret nothing")
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -942,6 +1022,9 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         return_reason=gid("ReturnReason", reason.id),
         calendar=gid("BusinessCalendar", calendar.id),
         holiday=gid("CalendarHoliday", holiday.id),
+        article=gid("Article", article.id),
+        article_category=gid("ArticleCategory", kb_category.id),
+        knowledge_search=gid("KnowledgeSearch", kb_search.id),
     )
     markers = [
         slug,
@@ -982,6 +1065,9 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
                 "rma",
                 "return_line",
                 "return_reason",
+                "article",
+                "article_category",
+                "knowledge_search",
             )
         ),
     ]

@@ -71,6 +71,7 @@ ALLOWED_AREA_ARROWS: dict[str, set[str]] = {
     "orders": {"catalog", "customers", "governance", "inventory", "purchasing", "suppliers"},
     "calendars": set(),  # shared by service (SLA clocks) and projects (working days)
     "support": {"calendars"},  # SLA clocks count working time
+    "knowledge": set(),  # the support area will link tickets to it, not the other way round
 }
 SHARED_DOMAIN = {"values", "dependencies", "seeding", "errors"}  # domain modules of no area
 
