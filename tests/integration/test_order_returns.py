@@ -55,11 +55,15 @@ from tests.inventory import totals
 from tests.orders import STAFF, Store, make_store, order_spec
 
 pytestmark = pytest.mark.usefixtures("db")
-EVALUATOR = RuleEvaluator(shared_engine())
+
+
+def evaluator() -> RuleEvaluator:
+    """A rule evaluator of this test's own (its lock belongs to the test's event loop)."""
+    return RuleEvaluator(shared_engine())
 
 
 async def _shipped(store: Store, *quantities: int) -> tuple[Order, list[OrderLine]]:
-    order = (await placement.place_order(EVALUATOR, STAFF, order_spec(store, *quantities))).order
+    order = (await placement.place_order(evaluator(), STAFF, order_spec(store, *quantities))).order
     for f in await FulfillmentOrder.filter(order_id=order.id):
         await fulfilment.ship(f.id)
     lines = list(await OrderLine.filter(order_id=order.id).order_by("position"))
@@ -102,7 +106,7 @@ async def test_a_return_restocks_into_the_lots_it_came_from_through_the_ledger()
         assert level.on_hand == 10
         moved = await StockMovement.filter(kind="return").values_list("lot_id", "on_hand_delta")
         assert moved == [(store.lots[0].id, 3)]
-        closed = await returns.close_return(EVALUATOR, STAFF, rma.id)
+        closed = await returns.close_return(evaluator(), STAFF, rma.id)
         assert closed.status is ReturnStatus.CLOSED
         kinds = [e.type for e in await OutboxEvent.filter(type__startswith="return.")]
         assert sorted(kinds) == sorted(
@@ -126,7 +130,7 @@ async def test_a_refund_for_the_return_is_separate_and_linked() -> None:
         await transactions.record(order.id, Kind.CHARGE, Decimal(order.total), "pay")
         line = await OrderLine.get(order_id=order.id)
         refund, _ = await refunds.refund_order(
-            EVALUATOR,
+            evaluator(),
             STAFF,
             order.id,
             refunds.RefundSpec("r", lines=(refunds.RefundLineSpec(line.id, 2),), return_id=rma.id),
@@ -168,7 +172,7 @@ async def test_a_return_to_supplier_names_the_lot_and_its_supplier() -> None:
 async def test_what_cannot_be_returned_is_refused_and_writes_nothing() -> None:
     store = await make_store()
     with tenant_scope(store.shop.tenant.id):
-        unshipped = (await placement.place_order(EVALUATOR, STAFF, order_spec(store, 1))).order
+        unshipped = (await placement.place_order(evaluator(), STAFF, order_spec(store, 1))).order
         [unshipped_line] = await OrderLine.filter(order_id=unshipped.id)
         with pytest.raises(ReturnNotAllowed):
             await returns.request_return(
@@ -239,7 +243,7 @@ async def test_store_credit_and_exchange_outcomes_on_close() -> None:
             await returns.inspect_return(
                 rma.id, (returns.InspectionSpec(rline.id, Disposition.RESTOCK),)
             )
-            await returns.close_return(EVALUATOR, STAFF, rma.id)
+            await returns.close_return(evaluator(), STAFF, rma.id)
 
         assert await returns.store_credit_balance(store.customer.id) == Decimal("100.00")
         assert (await StoreCredit.get()).return_id == credit.id
@@ -276,13 +280,15 @@ async def test_the_standards_refund_rules_hold_large_refunds_and_refuse_ones_own
     with tenant_scope(store.shop.tenant.id):
         await templates.install()
         with actor_scope("user:clerk"):
-            order = (await placement.place_order(EVALUATOR, STAFF, order_spec(store, 25, 25))).order
+            order = (
+                await placement.place_order(evaluator(), STAFF, order_spec(store, 25, 25))
+            ).order
             await transactions.record(order.id, Kind.CHARGE, Decimal(order.total), "pay")
             from merchantops.domain.governance.errors import ComplianceDenied
 
             with pytest.raises(ComplianceDenied):  # the clerk placed it
                 await refunds.refund_order(
-                    EVALUATOR,
+                    evaluator(),
                     STAFF,
                     order.id,
                     refunds.RefundSpec("own", adhoc=Decimal(5), reason="x"),
@@ -290,7 +296,7 @@ async def test_the_standards_refund_rules_hold_large_refunds_and_refuse_ones_own
         with actor_scope("user:agent"):
             agent = Actor(frozenset({"customer-service-staff"}))
             refund, held = await refunds.refund_order(
-                EVALUATOR,
+                evaluator(),
                 agent,
                 order.id,
                 refunds.RefundSpec("big", adhoc=Decimal("2500.00"), reason="damaged batch"),
@@ -300,7 +306,7 @@ async def test_the_standards_refund_rules_hold_large_refunds_and_refuse_ones_own
             assert held.role == "finance-manager"
             assert await Refund.all().count() == 0
             small, none = await refunds.refund_order(
-                EVALUATOR,
+                evaluator(),
                 agent,
                 order.id,
                 refunds.RefundSpec("small", adhoc=Decimal(50), reason="x"),
@@ -309,7 +315,7 @@ async def test_the_standards_refund_rules_hold_large_refunds_and_refuse_ones_own
             assert none is None
         with actor_scope("user:finance"):
             await approvals.decide(
-                EVALUATOR, Actor(frozenset({"finance-manager"})), held.id, approve=True
+                evaluator(), Actor(frozenset({"finance-manager"})), held.id, approve=True
             )
         assert (await ApprovalRequest.get(id=held.id)).status is ApprovalStatus.APPROVED
         big = await Refund.get(idempotency_key="big")
@@ -321,10 +327,10 @@ async def test_the_risk_template_flags_many_orders_to_one_address_within_an_hour
     with tenant_scope(store.shop.tenant.id):
         await templates.install()
         for _ in range(6):
-            await placement.place_order(EVALUATOR, STAFF, order_spec(store, 1))
+            await placement.place_order(evaluator(), STAFF, order_spec(store, 1))
         events = await OutboxEvent.filter(type="order.placed").order_by("created_at")
         for event in events:
-            await raise_alerts(EVALUATOR, event)
+            await raise_alerts(evaluator(), event)
 
         [alert] = await RiskAlert.filter(rule_id="many-orders-one-address")
         assert alert.last_fact["orders_from_address_last_hour"] == 6
@@ -335,7 +341,7 @@ async def test_an_erased_customers_orders_are_exported_then_kept_without_persona
     with tenant_scope(store.shop.tenant.id):
         order = (
             await placement.place_order(
-                EVALUATOR, STAFF, order_spec(store, 1, email="li.wei@example.com", note="Call Li")
+                evaluator(), STAFF, order_spec(store, 1, email="li.wei@example.com", note="Call Li")
             )
         ).order
         await placement.add_note(order.id, "Li prefers mornings")
@@ -345,7 +351,7 @@ async def test_an_erased_customers_orders_are_exported_then_kept_without_persona
         assert exported["address"].startswith("Li Wei, 88 Nanjing Road")
         assert exported["note"] == "Call Li\nLi prefers mornings"
 
-        await privacy.erase_customer(EVALUATOR, STAFF, store.customer.id)
+        await privacy.erase_customer(evaluator(), STAFF, store.customer.id)
 
         kept = await Order.get(id=order.id)
         assert (kept.email, kept.ship_line1, kept.ship_recipient, kept.note) == (

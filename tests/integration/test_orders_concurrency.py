@@ -18,7 +18,10 @@ from merchantops.workers.registry import shared_engine
 from tests.inventory import totals
 from tests.orders import STAFF, make_store, order_spec
 
-EVALUATOR = RuleEvaluator(shared_engine())
+
+def evaluator() -> RuleEvaluator:
+    """A rule evaluator of this test's own (its lock belongs to the test's event loop)."""
+    return RuleEvaluator(shared_engine())
 
 
 async def test_twenty_placements_for_the_last_ten_units_place_ten_orders(pg_db: str) -> None:
@@ -27,7 +30,7 @@ async def test_twenty_placements_for_the_last_ten_units_place_ten_orders(pg_db: 
 
         async def place(n: int) -> str:
             try:
-                await placement.place_order(EVALUATOR, STAFF, order_spec(store, 1))
+                await placement.place_order(evaluator(), STAFF, order_spec(store, 1))
             except DomainError as refused:
                 return refused.code
             return "PLACED"
@@ -46,7 +49,7 @@ async def test_retries_racing_with_one_idempotency_key_make_one_order(pg_db: str
         spec = order_spec(store, 2, idempotency_key="cart-42")
 
         placed = await asyncio.gather(
-            *(placement.place_order(EVALUATOR, STAFF, spec) for _ in range(8))
+            *(placement.place_order(evaluator(), STAFF, spec) for _ in range(8))
         )
 
         assert len({p.order.id for p in placed}) == 1
@@ -58,13 +61,13 @@ async def test_retries_racing_with_one_idempotency_key_make_one_order(pg_db: str
 async def test_refunds_at_once_never_pass_the_charge(pg_db: str) -> None:
     store = await make_store(units=10, skus=1)
     with tenant_scope(store.shop.tenant.id):
-        order = (await placement.place_order(EVALUATOR, STAFF, order_spec(store, 1))).order
+        order = (await placement.place_order(evaluator(), STAFF, order_spec(store, 1))).order
         await transactions.record(order.id, Kind.CHARGE, Decimal("110.00"), "pay-1")
 
         async def refund(n: int) -> str:
             try:
                 done, _ = await refunds.refund_order(
-                    EVALUATOR,
+                    evaluator(),
                     STAFF,
                     order.id,
                     refunds.RefundSpec(f"r-{n}", adhoc=Decimal("15.00"), reason="goodwill"),
