@@ -277,7 +277,13 @@ async def place_order(
     try:
         async with in_transaction():
             recent = await _recent_from_address(contact.get("address_key", ""), now)
-            fact = _fact(priced, spec, channel, recent)
+            fact = _fact(
+                priced,
+                [line.quantity for line in priced.lines],
+                channel,
+                recent,
+                spec.customer_id is not None,
+            )
             held = None
             if not spec.draft:
                 held = await approvals.governed(
@@ -356,19 +362,23 @@ async def _recent_from_address(key: str, now: datetime) -> int:
 
 
 def _fact(
-    priced: PricedOrder, spec: OrderSpec, channel: OrderChannel, recent: int
+    priced: PricedOrder | Order,
+    quantities: list[int],
+    channel: OrderChannel,
+    recent: int,
+    has_customer: bool,
 ) -> dict[str, Any]:
-    facts = {
+    """What compliance and risk rules see of a placement (a priced spec or a draft)."""
+    return {
         "total": float(priced.total),
         "currency": priced.currency,
-        "lines": len(priced.lines),
-        "units": sum(line.quantity for line in priced.lines),
+        "lines": len(quantities),
+        "units": sum(quantities),
         "discount": float(priced.discount),
         "channel": channel.value,
         "orders_from_address_last_hour": recent + 1,
-        "has_customer": spec.customer_id is not None,
+        "has_customer": has_customer,
     }
-    return facts
 
 
 async def _lines(
@@ -554,16 +564,13 @@ async def complete_draft(
             raise OrderStatusConflict(f"A {order.status.value} order is not a draft.", field="id")
         lines = list(await OrderLine.filter(order_id=order.id).order_by("position"))
         now = datetime.now(UTC)
-        fact = {
-            "total": float(order.total),
-            "currency": order.currency,
-            "lines": len(lines),
-            "units": sum(line.quantity for line in lines),
-            "discount": float(order.discount),
-            "channel": order.channel.value,
-            "orders_from_address_last_hour": await _recent_from_address(order.address_key, now) + 1,
-            "has_customer": order.customer_id is not None,
-        }
+        fact = _fact(
+            order,
+            [line.quantity for line in lines],
+            order.channel,
+            await _recent_from_address(order.address_key, now),
+            order.customer_id is not None,
+        )
         held = await approvals.governed(
             evaluator, actor, PLACE, {"order": fact}, subject=("order", order.id)
         )

@@ -19,6 +19,7 @@ the refunds made for it, nothing more.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -138,7 +139,7 @@ async def _price(order: Order, spec: RefundSpec) -> Priced:
             {"order_line_id": str(line.id), "quantity": part.quantity, "amount": str(value)}
         )
     shipping_paid = Decimal(order.shipping) + (
-        ZERO if await _shipping_inclusive(order) else Decimal(order.shipping_tax)
+        ZERO if _shipping_inclusive(order, lines.values()) else Decimal(order.shipping_tax)
     )
     shipping_refunded = sum(
         (
@@ -160,15 +161,9 @@ async def _price(order: Order, spec: RefundSpec) -> Priced:
     return priced
 
 
-async def _shipping_inclusive(order: Order) -> bool:
+def _shipping_inclusive(order: Order, lines: Iterable[OrderLine]) -> bool:
     """Whether the shipping tax is inside the shipping amount (total = lines + shipping)."""
-    lines_total = sum(
-        (
-            Decimal(t)
-            for t in await OrderLine.filter(order_id=order.id).values_list("total", flat=True)
-        ),
-        ZERO,
-    )
+    lines_total = sum((Decimal(line.total) for line in lines), ZERO)
     return Decimal(order.total) == lines_total + Decimal(order.shipping)
 
 
