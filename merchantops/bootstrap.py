@@ -91,6 +91,7 @@ AREAS: tuple[Area, ...] = (
     Area("customers"),
     Area("orders"),
     Area("knowledge"),
+    Area("support"),
     Area("operations", domain=None),
 )
 

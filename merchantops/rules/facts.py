@@ -116,18 +116,6 @@ KERNEL: tuple[Source, ...] = (
     Source(RISK, ("role.changed",), (*_ROLE, Fact("deleted", B, "true when the role was deleted"))),
     Source(RISK, ("member.added", "member.removed"), _MEMBER),
     Source(RISK, ("api_key.created", "api_key.revoked"), _API_KEY),
-    Source(
-        RISK,
-        ("ticket events (customer service, on the way)",),
-        (
-            Fact("ticket.id", S, "Ticket id"),
-            Fact("ticket.kind", S, "inquiry, complaint or after_sales"),
-            Fact("ticket.severity", S, "Ticket severity, e.g. major"),
-            Fact("ticket.hours_unanswered", N, "Hours since opening without an answer"),
-            Fact("ticket.hours_open", N, "Hours since opening"),
-        ),
-        planned=True,
-    ),
 )
 
 _installed: tuple[Source, ...] = ()

@@ -119,7 +119,7 @@ RISK: dict[str, Any] = {
             "when": {
                 "all": [
                     {"fact": "ticket.kind", "eq": "complaint"},
-                    {"fact": "ticket.hours_unanswered", "gt": 24},
+                    {"fact": "ticket.hours_unanswered", "gte": 24},
                 ]
             },
             "then": {
@@ -133,7 +133,8 @@ RISK: dict[str, Any] = {
             "when": {
                 "all": [
                     {"fact": "ticket.kind", "eq": "complaint"},
-                    {"fact": "ticket.hours_open", "gt": 72},
+                    {"fact": "ticket.hours_open", "gte": 72},
+                    {"fact": "ticket.status", "not_in": ["solved", "closed"]},
                 ]
             },
             "then": {

@@ -53,6 +53,32 @@ def engine() -> Iterator[DurableEngine]:
         ),
         (
             RuleSetKind.RISK,
+            {
+                "ticket": {
+                    "id": "t2",
+                    "kind": "complaint",
+                    "status": "open",
+                    "hours_unanswered": 0,
+                    "hours_open": 72,
+                }
+            },
+            [("complaint-unresolved-72h", "high")],
+        ),
+        (
+            RuleSetKind.RISK,
+            {
+                "ticket": {
+                    "id": "t3",
+                    "kind": "complaint",
+                    "status": "solved",
+                    "hours_unanswered": 0,
+                    "hours_open": 100,
+                }
+            },
+            [],
+        ),
+        (
+            RuleSetKind.RISK,
             {"stock": {"sku": "SKU-1", "below_safety_by": 4}},
             [("stock-below-safety", "medium")],
         ),

@@ -98,8 +98,8 @@ def test_job_names_are_unique_and_every_schedule_names_a_job() -> None:
 
     assert PROCESS_EVENT not in jobs
     assert {schedule.job for schedule in bootstrap.schedules()} <= set(jobs)
-    # webhooks, risk rules, exports, orders (quality loop, erased customers)
-    assert len(bootstrap.event_steps(deps)) == 4
+    # webhooks, risk rules, exports, orders (quality loop), support (SLA timers)
+    assert len(bootstrap.event_steps(deps)) == 5
 
 
 def test_every_area_declares_its_models_once() -> None:

@@ -70,7 +70,17 @@ ALLOWED_AREA_ARROWS: dict[str, set[str]] = {
     # SKUs, stock reserved FIFO, lots back to purchase orders, customers, compliance and risk
     "orders": {"catalog", "customers", "governance", "inventory", "purchasing", "suppliers"},
     "calendars": set(),  # shared by service (SLA clocks) and projects (working days)
-    "support": {"calendars"},  # SLA clocks count working time
+    # SLA clocks count working time, tickets link customers, orders, returns, SKUs, lots and
+    # articles, complaints feed orders' quality loop and raise risk alerts
+    "support": {
+        "calendars",
+        "catalog",
+        "customers",
+        "governance",
+        "inventory",
+        "knowledge",
+        "orders",
+    },
     "knowledge": set(),  # the support area will link tickets to it, not the other way round
 }
 SHARED_DOMAIN = {"values", "dependencies", "seeding", "errors"}  # domain modules of no area
