@@ -420,11 +420,11 @@ async def test_another_tenants_records_and_strangers_are_refused() -> None:
         with pytest.raises(NotAMember):
             await tickets.create_ticket(ticket_spec(desk, assignee_id=other.agent.id), now=MONDAY)
         second_sku = await make_sku("MUG-2")
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(InvalidInput) as mismatch:
             await tickets.create_ticket(
                 ticket_spec(desk, sku_id=second_sku.id, lot_id=desk.lot.id), now=MONDAY
             )
-        assert refused.value.field == "lotId"
+        assert mismatch.value.field == "lotId"
         assert await Ticket.all().count() == 0
     with tenant_scope(other.shop.tenant.id):
         theirs = (await tickets.create_ticket(ticket_spec(other), now=MONDAY)).ticket
