@@ -59,7 +59,14 @@ AGENT = StaffMember(
     (staff_role("customer-service"),),
     "customer service agent",
 )
-DEMO_STAFF = (BUYER, CLERK, FINANCE, AGENT)
+SUPPORT_LEAD = StaffMember(
+    "lead@demo.merchantops.test",
+    "demo-lead-password",
+    "Lin Lead",
+    (manager_role("customer-service"),),
+    "customer service lead",
+)
+DEMO_STAFF = (BUYER, CLERK, FINANCE, AGENT, SUPPORT_LEAD)
 
 
 @dataclass
@@ -83,4 +90,13 @@ class Seed:
         return Actor(frozenset(roles))
 
 
-__all__ = ["AGENT", "BUYER", "CLERK", "DEMO_STAFF", "FINANCE", "Seed", "StaffMember"]
+__all__ = [
+    "AGENT",
+    "BUYER",
+    "CLERK",
+    "DEMO_STAFF",
+    "FINANCE",
+    "SUPPORT_LEAD",
+    "Seed",
+    "StaffMember",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -25,6 +26,18 @@ from merchantops.domain.orders.models import (
 from merchantops.domain.purchasing.models import PoStatus, PurchaseOrder
 from merchantops.domain.seeding import BUYER, CLERK, DEMO_STAFF, FINANCE
 from merchantops.domain.suppliers.models import Grade, Supplier
+from merchantops.domain.support import sla
+from merchantops.domain.support.clocks import ClockState
+from merchantops.domain.support.config import support_settings
+from merchantops.domain.support.models import (
+    EscalationLevel,
+    EscalationReason,
+    SlaClock,
+    SupportTeam,
+    Ticket,
+    TicketEscalation,
+)
+from merchantops.domain.support.policies import Severity, TicketStatus
 from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
 from merchantops.tenants.models import Tenant
 from tests.conftest import GraphQLClient
@@ -99,6 +112,30 @@ async def test_orders_are_there_in_every_state_with_a_return_and_refunds() -> No
     assert {FulfillmentStatus.ON_HOLD, FulfillmentStatus.DELIVERED} <= fulfilments
     assert (rma.status, refunds) == (ReturnStatus.CLOSED, 2)
     assert report.ok, report.mismatches
+
+
+async def test_tickets_are_there_in_every_sla_state_with_a_breached_major_complaint() -> None:
+    await ensure_demo()
+    now = datetime.now(UTC)
+    with tenant_scope((await _demo_tenant()).id):
+        statuses = {ticket.status for ticket in await Ticket.all()}
+        settings = await support_settings()
+        states = set()
+        for ticket in await Ticket.all():
+            cals = await sla.calendars(ticket, settings)
+            for row in await SlaClock.filter(ticket_id=ticket.id):
+                states.add(sla.view(row, cals, now)["state"])
+        major = await Ticket.get(severity=Severity.MAJOR)
+        lead = await SupportTeam.get(name="Front line")
+        steps = {(s.level, s.reason) for s in await TicketEscalation.filter(ticket_id=major.id)}
+
+    assert statuses == set(TicketStatus) - {TicketStatus.ON_HOLD}
+    assert states == set(ClockState)
+    assert major.assignee_id == lead.lead_id
+    assert {
+        (EscalationLevel.MANAGEMENT, EscalationReason.MAJOR_COMPLAINT),
+        (EscalationLevel.TEAM_LEAD, EscalationReason.SLA_BREACH),
+    } <= steps
 
 
 async def test_demo_large_po_awaiting_finance_shows_awaiting_approval_status() -> None:
