@@ -16,9 +16,9 @@ The business areas report through the small functions below (`job_finished`,
 `webhook_delivery`, `risk_alert_raised`, `sla_event`, ...), never through the metric objects,
 so the label rules hold everywhere. Customer service reports SLA timers with
 
-    metrics.sla_event("warning", "first_response")     # or "breach", "resolution"
+    metrics.sla_event("warning", "first_reply")     # or "breach", "resolution"
 
-which counts `merchantops_sla_warnings_total{target="first_response"}`.
+which counts `merchantops_sla_warnings_total{target="first_reply"}`.
 
 Gauges of the whole system (queue depth, relay lag, dead letters) are measured from the database
 by `workers/backlog.py`; the pool gauge is read from the connection pool at each scrape.
@@ -412,7 +412,7 @@ def webhook_delivery(outcome: str) -> None:
 
 def sla_event(kind: str, target: str) -> None:
     """An SLA timer's warning (`kind="warning"`) or breach (`kind="breach"`) for a target such
-    as `first_response` or `resolution` (customer service calls this)."""
+    as `first_reply` or `resolution` (customer service calls this)."""
     if kind == "warning":
         SLA_WARNINGS.labels(_targets(target)).inc()
     elif kind == "breach":

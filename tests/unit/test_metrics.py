@@ -86,10 +86,10 @@ def test_sla_warnings_and_breaches_are_counted_by_target() -> None:
     before = value("merchantops_sla_breaches_total", target="resolution")
 
     metrics.sla_event("breach", "resolution")
-    metrics.sla_event("warning", "first_response")
+    metrics.sla_event("warning", "first_reply")
 
     assert value("merchantops_sla_breaches_total", target="resolution") == before + 1
-    assert value("merchantops_sla_warnings_total", target="first_response") >= 1
+    assert value("merchantops_sla_warnings_total", target="first_reply") >= 1
     with pytest.raises(ValueError, match="warning"):
         metrics.sla_event("late", "resolution")
 

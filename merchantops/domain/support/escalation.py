@@ -107,7 +107,7 @@ async def _warn(ticket: Ticket, row: SlaClock, now: datetime) -> str:
     await escalate(
         ticket, EscalationLevel.ASSIGNEE, EscalationReason.SLA_WARNING, now, target=target
     )
-    metrics.sla_event("warning", target.value)
+    metrics.sla_event("warning", target.value.lower())
     return "warned"
 
 
@@ -120,7 +120,7 @@ async def _breach(ticket: Ticket, row: SlaClock, version: int, now: datetime) ->
     target = Target(row.target)
     await outbox.emit("ticket.sla_breached", ticket_body(ticket, now, **_clock(row)))
     await audit.record("ticket.sla_breached", "ticket", ticket.id, after=_clock(row))
-    metrics.sla_event("breach", target.value)
+    metrics.sla_event("breach", target.value.lower())
     team = await SupportTeam.get_or_none(id=ticket.team_id) if ticket.team_id else None
     lead = team.lead_id if team is not None else None
     if lead is not None and lead != ticket.assignee_id:
