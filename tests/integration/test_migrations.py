@@ -41,3 +41,31 @@ def test_model_docstrings_hold_no_semicolons() -> None:
         if isinstance(value, type) and issubclass(value, Model) and ";" in (value.__doc__ or "")
     ]
     assert offenders == []
+
+
+async def test_tenants_from_before_the_new_areas_get_their_permissions(db: str) -> None:
+    """0024: a tenant created before calendars, knowledge and tickets existed lacks their
+    grants; the migration adds what today's role templates give, once."""
+    from types import SimpleNamespace
+
+    from merchantops.tenants.context import Crossing, across_tenants, tenant_scope
+    from merchantops.tenants.models import PolicyRule, Tenant
+    from tests.factories import make_shop
+
+    grant = importlib.import_module("merchantops.migrations.0024_grant_new_area_permissions")
+    shop = await make_shop("acme")
+    new_objects = ("calendar", "knowledge", "ticket")
+    with tenant_scope(shop.tenant.id):
+        given = await PolicyRule.filter(ptype="p", v2__in=new_objects).count()
+        assert given > 0
+        await PolicyRule.filter(ptype="p", v2__in=new_objects).delete()  # as it was then
+    version = (await Tenant.get(id=shop.tenant.id)).policy_version
+    editor = SimpleNamespace(client=Tortoise.get_connection("default"))
+
+    with across_tenants(Crossing.TENANT_LIFECYCLE):
+        await grant._grant(None, editor)
+        await grant._grant(None, editor)  # a second run adds nothing
+
+    with tenant_scope(shop.tenant.id):
+        assert await PolicyRule.filter(ptype="p", v2__in=new_objects).count() == given
+    assert (await Tenant.get(id=shop.tenant.id)).policy_version == version + 1
