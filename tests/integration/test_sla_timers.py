@@ -63,7 +63,9 @@ async def test_a_breach_timer_fires_at_the_due_instant(db: str, jobs: InProcessQ
         assert await _count("ticket.sla_warning") == 1
         assert await _count("ticket.sla_breached") == 1
         assert (await Ticket.get(id=ticket.id)).assignee_id == desk.lead.id
-        keys = set(await JobRecord.filter(name=TIMER).values_list("key", flat=True))
+        keys = {
+            str(key) for key in await JobRecord.filter(name=TIMER).values_list("key", flat=True)
+        }
         assert keys == {
             f"sla:{clock.id}:{clock.version}:warning",
             f"sla:{clock.id}:{clock.version}:breach",
