@@ -5,11 +5,12 @@ quality loop, auto-close, reopening, idempotent partner creation and typed refus
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from merchantops.domain.calendars.service import CalendarSpec, create_calendar
 from merchantops.domain.governance.models import RiskAlert
 from merchantops.domain.orders.policies import SettingsChanges as OrderSettingsChanges
 from merchantops.domain.orders.policies import update_settings as update_order_settings
@@ -433,3 +434,33 @@ async def test_another_tenants_records_and_strangers_are_refused() -> None:
             await tickets.add_message(theirs.id, _reply())
         with pytest.raises(NotFound):
             await tickets.set_status(theirs.id, TicketStatus.OPEN)
+
+
+async def test_business_hour_targets_count_the_policys_calendar_across_a_weekend_and_dst() -> None:
+    desk = await make_desk()
+    with tenant_scope(desk.shop.tenant.id):
+        berlin = await create_calendar(
+            CalendarSpec("Berlin office", "Europe/Berlin", [["09:00-12:00", "13:00-18:00"]] * 5)
+        )
+        await config.replace_policies(
+            [
+                {
+                    "name": "Berlin office hours",
+                    "calendar_id": str(berlin.id),
+                    "targets": {
+                        "NORMAL": {
+                            "FIRST_REPLY": {"minutes": 3 * 60},
+                            "RESOLUTION": {"minutes": 12 * 60},
+                        }
+                    },
+                }
+            ]
+        )
+        friday_5pm = datetime(2026, 3, 27, 16, 0, tzinfo=UTC)  # 17:00 CET
+        ticket = (await tickets.create_ticket(ticket_spec(desk), now=friday_5pm)).ticket
+
+        clocks = await _clocks(ticket)
+        # Friday 17-18, then Monday 09-11 in summer time (clocks went forward on Sunday)
+        assert clocks[Target.FIRST_REPLY].due_at == datetime(2026, 3, 30, 9, 0, tzinfo=UTC)
+        # Friday 1 h, Monday 3 + 5 h around lunch, Tuesday 09-12
+        assert clocks[Target.RESOLUTION].due_at == datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
