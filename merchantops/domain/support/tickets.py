@@ -170,12 +170,7 @@ def _digest(content: dict[str, Any]) -> str:
 
 
 def _body(value: str, field: str = "body", *, required: bool = True) -> str:
-    body = value.strip()
-    if required and not body:
-        raise InvalidInput("Required.", field=field)
-    if len(body) > MAX_BODY:
-        raise InvalidInput(f"At most {MAX_BODY} characters.", field=field)
-    return body
+    return text(value, field, max_length=MAX_BODY, required=required)
 
 
 async def get_ticket(ticket_id: UUID, field: str = "id") -> Ticket:
