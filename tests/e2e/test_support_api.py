@@ -7,7 +7,9 @@ page's statements constant."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,6 +57,7 @@ POLICIES = f"""mutation($input: ReplaceSlaPoliciesInput!) {{ replaceSlaPolicies(
   targets {{ priority target minutes businessHours pauseOn }} escalateAtOnce }} {ERRORS} }} }}"""
 AGENT, LEAD, MARKETING, READER = "agent", "lead", "marketing", "reader"
 HOUR = timedelta(hours=1)
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 class Api:
@@ -236,6 +239,11 @@ async def test_tickets_breaching_within_the_hour_and_breached_ones_are_found(
     assert seen["assigneeId"] == global_id("User", desk.lead.id)
     mine = await subjects(filter={"assigneeId": global_id("User", desk.lead.id)})
     assert mine == ["Late"]
+    # the README's example answers the same
+    section = README.read_text().split("## Customer service", 1)[1]
+    example = re.findall(r"```graphql\n(.*?)```", section, re.DOTALL)[0]
+    edges = (await api.data(example))["tickets"]["edges"]
+    assert [edge["node"]["subject"] for edge in edges] == ["Soon"]
 
 
 async def test_bad_input_and_another_tenants_ids_are_typed_errors(gql: GraphQLClient) -> None:
