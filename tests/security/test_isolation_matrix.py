@@ -51,6 +51,9 @@ from merchantops.domain.suppliers import service as suppliers
 from merchantops.domain.suppliers.models import (
     SupplierContact,
 )
+from merchantops.domain.support import teams as support_teams
+from merchantops.domain.support import tickets as support_tickets
+from merchantops.domain.support.policies import Channel, TicketType
 from merchantops.domain.webhooks import service as webhooks
 from merchantops.rules import versions
 from merchantops.rules.evaluation import RuleEvaluator
@@ -106,6 +109,8 @@ class Ids:
     article: str = ""
     article_category: str = ""
     knowledge_search: str = ""
+    ticket: str = ""
+    support_team: str = ""
 
 
 def gid(type_name: str, pk: object) -> str:
@@ -148,6 +153,8 @@ def missing_ids() -> Ids:
         article=gid("Article", uuid.uuid4()),
         article_category=gid("ArticleCategory", uuid.uuid4()),
         knowledge_search=gid("KnowledgeSearch", uuid.uuid4()),
+        ticket=gid("Ticket", uuid.uuid4()),
+        support_team=gid("SupportTeam", uuid.uuid4()),
     )
 
 
@@ -166,6 +173,17 @@ def _id_only(name: str, selection: str, id_field: str) -> Callable[[Ids], Call]:
         f"mutation($id: ID!) {{ {name}(input: {{id: $id}}) "
         f"{{ {selection} errors {{ field code message }} }} }}",
         {"id": vars(i)[id_field]},
+    )
+
+
+def _on_ticket(name: str, more: str = "") -> Callable[[Ids], Call]:
+    """A ticket mutation whose input is the ticket's id (and an article's)."""
+    arguments = "ticketId: $t, articleId: $a" if more else "ticketId: $t"
+    declared = "$t: ID!, $a: ID!" if more else "$t: ID!"
+    return lambda i: (
+        f"mutation({declared}) {{ {name}(input: {{{arguments}}}) "
+        "{ ticket { id status articles { title } } errors { field code message } } }",
+        {"t": i.ticket, **({"a": i.article} if more else {})},
     )
 
 
@@ -237,6 +255,54 @@ BY_ID: dict[str, Callable[[Ids], Call]] = {
     ),
     "removeCustomerAddress": _id_only("removeCustomerAddress", "deletedId", "address"),
     "exportCustomerData": _id_only("exportCustomerData", "document", "customer"),
+    # customer service: another tenant's ticket, team, customer, article or calendar
+    "createTicket": lambda i: (
+        'mutation($c: ID!) { createTicket(input: {subject: "Mine", type: INQUIRY, '
+        "channel: EMAIL, customerId: $c}) { ticket { id } errors { field code message } } }",
+        {"c": i.customer},
+    ),
+    "addTicketMessage": lambda i: (
+        'mutation($id: ID!) { addTicketMessage(input: {ticketId: $id, body: "Mine"}) '
+        "{ message { id } ticket { id } errors { field code message } } }",
+        {"id": i.ticket},
+    ),
+    "updateTicket": lambda i: (
+        'mutation($id: ID!) { updateTicket(input: {id: $id, subject: "Mine"}) '
+        "{ ticket { id subject } errors { field code message } } }",
+        {"id": i.ticket},
+    ),
+    "setTicketStatus": lambda i: (
+        "mutation($id: ID!) { setTicketStatus(input: {id: $id, status: ON_HOLD}) "
+        "{ ticket { id status } errors { field code message } } }",
+        {"id": i.ticket},
+    ),
+    "recordTicketResolution": lambda i: (
+        'mutation($id: ID!) { recordTicketResolution(input: {ticketId: $id, rootCause: "x", '
+        'correctiveAction: "y"}) { ticket { id rootCause } errors { field code message } } }',
+        {"id": i.ticket},
+    ),
+    **{
+        name: _on_ticket(name)
+        for name in ("assignTicket", "requestResolutionConfirmation", "confirmResolution")
+    },
+    **{name: _on_ticket(name, "article") for name in ("linkTicketArticle", "unlinkTicketArticle")},
+    "updateSupportTeam": lambda i: (
+        'mutation($id: ID!) { updateSupportTeam(input: {id: $id, name: "Mine"}) '
+        "{ team { id name } errors { field code message } } }",
+        {"id": i.support_team},
+    ),
+    "deleteSupportTeam": _id_only("deleteSupportTeam", "deletedId", "support_team"),
+    "updateSupportSettings": lambda i: (
+        "mutation($c: ID!) { updateSupportSettings(input: {calendarId: $c}) "
+        "{ settings { calendarId } errors { field code message } } }",
+        {"c": i.calendar},
+    ),
+    "replaceSlaPolicies": lambda i: (
+        'mutation($c: ID!) { replaceSlaPolicies(input: {policies: [{name: "Mine", '
+        "calendarId: $c, targets: [{priority: NORMAL, target: FIRST_REPLY, minutes: 60}]}]}) "
+        "{ policies { name } errors { field code message } } }",
+        {"c": i.calendar},
+    ),
     # orders: another tenant's order, fulfilment, transaction, return, SKU or reason
     "placeOrder": lambda i: (
         "mutation($sku: ID!) { placeOrder(input: {lines: [{skuId: $sku, quantity: 1}]}) "
@@ -549,6 +615,25 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
     "createArticleCategory": lambda i: (
         'mutation { createArticleCategory(input: {name: "Mine", slug: "mine-kb"}) '
         "{ category { id } errors { field code } } }",
+        {},
+    ),
+    "ticket": lambda i: (
+        "query($id: ID!) { ticket(id: $id) { id subject requesterEmail "
+        "messages { edges { node { body } } } articles { title } } }",
+        {"id": i.ticket},
+    ),
+    "tickets": lambda i: (
+        "query($t: ID!, $c: ID!) { tickets(filter: {teamId: $t, customerId: $c}) "
+        "{ edges { node { id } } } all: tickets(filter: {breachingWithinMinutes: 100000}) "
+        "{ edges { node { id subject requesterEmail slaClocks { dueAt } } } } "
+        'found: tickets(filter: {search: "secret"}) { edges { node { id subject } } } }',
+        {"t": i.support_team, "c": i.customer},
+    ),
+    "supportTeams": lambda i: ("{ supportTeams { id name leadId } }", {}),
+    "slaPolicies": lambda i: ("{ slaPolicies { name calendarId } }", {}),
+    "supportSettings": lambda i: ("{ supportSettings { warningShare calendarId } }", {}),
+    "createSupportTeam": lambda i: (
+        'mutation { createSupportTeam(input: {name: "Mine"}) { team { id } errors { code } } }',
         {},
     ),
     "order": lambda i: (
@@ -990,6 +1075,24 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         )
         kb_search = (await knowledge_search.search_articles("secret article")).search
         await knowledge_search.search_articles(f"{slug} secret nothing")
+        team = await support_teams.create_team(f"{title} Secret team")
+        ticket = (
+            await support_tickets.create_ticket(
+                support_tickets.TicketSpec(
+                    subject=f"{title} Secret ticket",
+                    type=TicketType.COMPLAINT,
+                    channel=Channel.EMAIL,
+                    body=f"{title} Secret complaint",
+                    requester_name=f"{title} Secret requester",
+                    requester_email=f"{slug}-secret-requester@x.example",
+                    customer_id=customer.id,
+                    team_id=team.id,
+                    concerns_product=True,
+                    lot_id=lot.id,
+                )
+            )
+        ).ticket
+        await support_tickets.link_article(ticket.id, article.id)
     ids = Ids(
         department=gid("Department", department.id),
         role=gid("Role", role.id),
@@ -1025,6 +1128,8 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
         article=gid("Article", article.id),
         article_category=gid("ArticleCategory", kb_category.id),
         knowledge_search=gid("KnowledgeSearch", kb_search.id),
+        ticket=gid("Ticket", ticket.id),
+        support_team=gid("SupportTeam", team.id),
     )
     markers = [
         slug,
@@ -1068,6 +1173,8 @@ async def _seed(slug: str) -> tuple[Shop, Ids, list[str]]:
                 "article",
                 "article_category",
                 "knowledge_search",
+                "ticket",
+                "support_team",
             )
         ),
     ]

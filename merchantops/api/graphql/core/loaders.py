@@ -11,7 +11,7 @@ is a `dataloader.batch` span.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -72,6 +72,14 @@ class Loaders:
         if key not in self._made:
             self._made[key] = grouped_by(model, field, order)
         return cast("DataLoader[Key, list[M]]", self._made[key])
+
+    def custom(self, name: str, make: Callable[[], DataLoader[Any, Any]]) -> DataLoader[Any, Any]:
+        """A loader of the request that is not one model's rows (an area's computed values,
+        like the business calendars of SLA clocks), made by `make` on first use."""
+        key = (name,)
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
 
 
 __all__ = ["Key", "Loaders", "by_id", "grouped_by"]
