@@ -173,10 +173,43 @@ def redis_db_url() -> Iterator[str]:
         admin.close()
 
 
-async def _truncate_all() -> None:
+# Children before parents: the order `_truncate_all` deletes PostgreSQL's tables in, by database.
+_deletion_orders: dict[str, list[str] | None] = {}
+_FOREIGN_KEYS = """
+SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent
+FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace
+"""
+
+
+async def _deletion_order(connection: Any, url: str, tables: list[str]) -> list[str] | None:
+    """`tables`, each after every table whose foreign keys reference it (None: a cycle)."""
+    if url not in _deletion_orders:
+        _, rows = await connection.execute_query(_FOREIGN_KEYS)
+        edges = {(row["child"].strip('"'), row["parent"].strip('"')) for row in rows}
+        order: list[str] | None = []
+        remaining = set(tables)
+        while remaining and order is not None:
+            referenced = {parent for child, parent in edges if child in remaining - {parent}}
+            leaves = sorted(remaining - referenced)
+            order = order + leaves if leaves else None
+            remaining -= set(leaves)
+        _deletion_orders[url] = order
+    return _deletion_orders[url]
+
+
+async def _truncate_all(url: str) -> None:
     connection = Tortoise.get_connection("default")
     tables = [model._meta.db_table for model in Tortoise.apps["merchantops"].values()]
     if connection.capabilities.dialect == "postgres":
+        # DELETE, children first, in every tenant's scope: on the few rows a test leaves it
+        # takes milliseconds, where TRUNCATE makes new files for every table and index
+        # (0.3-1 s a test on a busy machine).
+        order = await _deletion_order(connection, url, tables)
+        if order is not None:
+            script = "".join(f'DELETE FROM "{table}";' for table in order)
+            async with connection.acquire_connection() as raw, raw.transaction():
+                await raw.execute("SET LOCAL merchantops.all_tenants = 'on';" + script)
+            return
         await connection.execute_script(
             "TRUNCATE " + ", ".join(f'"{table}"' for table in tables) + " CASCADE"
         )
@@ -194,7 +227,7 @@ async def _opened(url: str) -> AsyncIterator[str]:
     # share this process, so start each test from an empty cache.
     EXECUTOR_CACHE.clear()
     await init_db(url)
-    await _truncate_all()
+    await _truncate_all(url)
     try:
         yield url
     finally:
