@@ -32,6 +32,7 @@ from merchantops import bootstrap
 from merchantops.api.app import create_app
 from merchantops.db import close_db, init_db, migrate_db
 from merchantops.settings import Environment, Settings
+from merchantops.tenants.secrets import hash_password
 from merchantops.workers.embedding import Background, in_process
 from merchantops.workers.inprocess import InProcessQueue
 from tests.support.app_role import application_role
@@ -47,6 +48,24 @@ def wired() -> None:
     """What a process gets when it opens the database (`db.init_db`): the areas' event types,
     approval handlers and facts, for the tests that use them without a database."""
     bootstrap.wire()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _passwords_hashed_once() -> Iterator[None]:
+    """argon2id with production's parameters takes 0.1-0.3 s a hash on a test machine, and the
+    tests make thousands of users with a handful of passwords: each password is hashed once a
+    run, and the users given it share that hash (and its salt). A sign-in still verifies the
+    password against a real argon2id hash."""
+    hashed: dict[str, str] = {}
+
+    def hash_once(password: str) -> str:
+        if password not in hashed:
+            hashed[password] = hash_password(password)
+        return hashed[password]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("merchantops.tenants.admin.hash_password", hash_once)
+        yield
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
