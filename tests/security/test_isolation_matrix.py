@@ -57,6 +57,7 @@ from merchantops.rules.evaluation import RuleEvaluator
 from merchantops.tenants import api_keys
 from merchantops.tenants.base import TenantModel
 from merchantops.tenants.context import tenant_scope
+from merchantops.tenants.global_ids import global_id
 from merchantops.tenants.models import (
     JobRecord,
     JobStatus,
@@ -544,6 +545,27 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
     "knowledgeStats": lambda i: (
         '{ knowledgeStats(from: "2000-01-01T00:00:00Z", to: "2999-01-01T00:00:00Z") '
         "{ searches zeroResultSearches topZeroResultQueries { query searches } } }",
+        {},
+    ),
+    # satisfaction: the public paths take a signed token (forged here: refused alike), staff's
+    # survey field a ticket id (none of B's is seeded yet: a made-up one), the figures are the
+    # caller's tenant's
+    "survey": lambda i: (
+        '{ survey(token: "forged.token") { answerable ticketNumber subject } }',
+        {},
+    ),
+    "answerSurvey": lambda i: (
+        'mutation { answerSurvey(input: {token: "forged.token", csat: 5, nps: 10}) '
+        "{ answered errors { field code } } }",
+        {},
+    ),
+    "ticketSurvey": lambda i: (
+        "query($id: ID!) { ticketSurvey(ticketId: $id) { token csat comment } }",
+        {"id": global_id("Ticket", uuid.uuid4())},
+    ),
+    "supportMetrics": lambda i: (
+        '{ supportMetrics(period: {from: "2000-01-01T00:00:00Z", to: "2999-01-01T00:00:00Z"}, '
+        "groupBy: AGENT) { groups { agentId satisfaction { answers } backlog { total } } } }",
         {},
     ),
     "createArticleCategory": lambda i: (
