@@ -291,3 +291,34 @@ async def test_a_desk_through_the_services() -> None:
         with pytest.raises(InvalidInput) as refused:
             await metrics.support_metrics(STOP, START, now=STOP)
         assert refused.value.field == "period.to"
+
+
+async def test_due_soon_finds_the_running_clocks_breaching_within_the_hour() -> None:
+    seeded, other = await _seed(), await _seed()
+    now = MONDAY
+    ids = {}
+    with tenant_scope(seeded.tenant):
+        for name, due, breached in (
+            ("late", now + timedelta(minutes=50), False),
+            ("soon", now + timedelta(minutes=5), False),
+            ("now", now, False),
+            ("past", now - timedelta(minutes=1), False),
+            ("after", now + timedelta(hours=1), False),
+            ("breached", now + timedelta(minutes=10), True),
+        ):
+            ticket = await _ticket(seeded, None, status=TicketStatus.OPEN)
+            clock = await SlaClock.create(
+                ticket_id=ticket.id, target=Target.FIRST_REPLY, goal_minutes=60,
+                started_at=now - timedelta(hours=1), running_since=now - timedelta(hours=1),
+                due_at=due, breached_at=due if breached else None,
+            )  # fmt: skip
+            ids[clock.id] = name
+    with tenant_scope(other.tenant):
+        ticket = await _ticket(other, None, status=TicketStatus.OPEN)
+        await SlaClock.create(
+            ticket_id=ticket.id, target=Target.FIRST_REPLY, goal_minutes=60,
+            started_at=now, due_at=now + timedelta(minutes=1),
+        )  # fmt: skip
+    with tenant_scope(seeded.tenant):
+        found = await metrics.due_soon(now)
+    assert [ids[c.id] for c in found] == ["now", "soon", "late"]

@@ -36,6 +36,7 @@ from uuid import UUID
 
 from merchantops.domain.knowledge import sql
 from merchantops.domain.support.clocks import Target
+from merchantops.domain.support.models import SlaClock
 from merchantops.errors import InvalidInput
 
 LOW_SAMPLE = 30
@@ -269,6 +270,14 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+async def due_soon(now: datetime, within: timedelta = timedelta(hours=1)) -> list[SlaClock]:
+    """The clocks of the tenant in context that breach within `within` from `now` (running,
+    unmet, not breached), soonest first: one range scan of the `(tenant_id, due_at)` index
+    (`due_at` is set exactly while a clock runs unmet)."""
+    rows = SlaClock.filter(due_at__gte=now, due_at__lt=now + within, breached_at__isnull=True)
+    return list(await rows.order_by("due_at"))
+
+
 async def support_metrics(
     start: datetime, stop: datetime, group_by: GroupBy = GroupBy.NONE, *, now: datetime
 ) -> SupportMetrics:
@@ -343,5 +352,6 @@ __all__ = [
     "GroupMetrics",
     "Satisfaction",
     "SupportMetrics",
+    "due_soon",
     "support_metrics",
 ]
