@@ -38,6 +38,7 @@ BENCHMARKS = (
     ("read_path", True),
     ("mixed_load", True),
     ("order_placement", True),
+    ("sla_timers", True),
 )
 
 

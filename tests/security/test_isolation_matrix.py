@@ -612,6 +612,26 @@ OTHERS: dict[str, Callable[[Ids], Call]] = {
         "{ searches zeroResultSearches topZeroResultQueries { query searches } } }",
         {},
     ),
+    # satisfaction: the public paths take a signed token (forged here: refused alike), staff's
+    # survey field B's ticket, the figures are the caller's tenant's
+    "survey": lambda i: (
+        '{ survey(token: "forged.token") { answerable ticketNumber subject } }',
+        {},
+    ),
+    "answerSurvey": lambda i: (
+        'mutation { answerSurvey(input: {token: "forged.token", csat: 5, nps: 10}) '
+        "{ answered errors { field code } } }",
+        {},
+    ),
+    "ticketSurvey": lambda i: (
+        "query($id: ID!) { ticketSurvey(ticketId: $id) { token csat comment } }",
+        {"id": i.ticket},
+    ),
+    "supportMetrics": lambda i: (
+        '{ supportMetrics(period: {from: "2000-01-01T00:00:00Z", to: "2999-01-01T00:00:00Z"}, '
+        "groupBy: AGENT) { groups { agentId satisfaction { answers } backlog { total } } } }",
+        {},
+    ),
     "createArticleCategory": lambda i: (
         'mutation { createArticleCategory(input: {name: "Mine", slug: "mine-kb"}) '
         "{ category { id } errors { field code } } }",
