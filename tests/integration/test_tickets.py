@@ -464,3 +464,42 @@ async def test_business_hour_targets_count_the_policys_calendar_across_a_weekend
         assert clocks[Target.FIRST_REPLY].due_at == datetime(2026, 3, 30, 9, 0, tzinfo=UTC)
         # Friday 1 h, Monday 3 + 5 h around lunch, Tuesday 09-12
         assert clocks[Target.RESOLUTION].due_at == datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
+
+
+async def test_a_clock_stopped_past_its_target_before_its_timer_ran_is_breached() -> None:
+    desk = await make_desk()
+    with tenant_scope(desk.shop.tenant.id):
+        late = (await tickets.create_ticket(ticket_spec(desk), now=MONDAY)).ticket
+        # the reply comes a minute after the due instant, before the breach timer ran
+        await tickets.add_message(late.id, _reply(), now=MONDAY + 24 * HOUR + timedelta(minutes=1))
+        first = (await _clocks(late))[Target.FIRST_REPLY]
+        assert first.met_at is not None
+        assert first.breached_at is not None
+        assert len(await _events("ticket.sla_breached")) == 1
+        assert await TicketEscalation.filter(ticket_id=late.id).count() == 0  # answered
+
+        spec = ticket_spec(desk, type=TicketType.COMPLAINT)
+        paused = (await tickets.create_ticket(spec, now=MONDAY)).ticket
+        await tickets.set_status(
+            paused.id, TicketStatus.ON_HOLD, now=MONDAY + 72 * HOUR + timedelta(minutes=5)
+        )
+        resolution = (await _clocks(paused))[Target.RESOLUTION]
+        assert resolution.running_since is None
+        assert resolution.breached_at is not None
+        assert (await Ticket.get(id=paused.id)).assignee_id == desk.lead.id
+
+
+async def test_a_confirmation_before_the_loop_is_closed_hands_the_ticket_back() -> None:
+    desk = await make_desk()
+    with tenant_scope(desk.shop.tenant.id):
+        spec = ticket_spec(desk, type=TicketType.COMPLAINT)
+        ticket = (await tickets.create_ticket(spec, now=MONDAY)).ticket
+        await tickets.request_confirmation(ticket.id, now=MONDAY + HOUR)
+        await tickets.confirm_resolution(ticket.id, now=MONDAY + 2 * HOUR)
+        ticket = await Ticket.get(id=ticket.id)
+        assert ticket.status is TicketStatus.OPEN  # the root cause is still missing
+        assert ticket.confirmation is Confirmation.CONFIRMED
+        assert [field for field, _ in tickets.loop_gaps(ticket)] == [
+            "rootCause",
+            "correctiveAction",
+        ]

@@ -115,12 +115,19 @@ async def _breach(ticket: Ticket, row: SlaClock, version: int, now: datetime) ->
     clock = sla.to_clock(row)
     if not clocks.fires(clock, version, now):
         return "early"
+    await _mark_breached(ticket, row, now)
+    return "breached"
+
+
+async def _mark_breached(ticket: Ticket, row: SlaClock, now: datetime) -> None:
     row.breached_at = now
     await row.save(update_fields=["breached_at"])
     target = Target(row.target)
     await outbox.emit("ticket.sla_breached", ticket_body(ticket, now, **_clock(row)))
     await audit.record("ticket.sla_breached", "ticket", ticket.id, after=_clock(row))
     metrics.sla_event("breach", target.value.lower())
+    if row.met_at is not None:
+        return  # met late: the breach is counted, nobody is left to chase
     team = await SupportTeam.get_or_none(id=ticket.team_id) if ticket.team_id else None
     lead = team.lead_id if team is not None else None
     if lead is not None and lead != ticket.assignee_id:
@@ -136,7 +143,16 @@ async def _breach(ticket: Ticket, row: SlaClock, version: int, now: datetime) ->
         await escalate(
             ticket, EscalationLevel.MANAGEMENT, EscalationReason.SLA_BREACH, now, target=target
         )
-    return "breached"
+
+
+async def settle_overdue(ticket: Ticket, now: datetime) -> None:
+    """Breach the clocks a change stopped past their target before their timer ran (met by a
+    late reply, paused after the due instant): their timers are stale now and would never
+    count them. In the caller's transaction, the ticket's row locked."""
+    stopped = SlaClock.filter(ticket_id=ticket.id, breached_at__isnull=True, running_since=None)
+    for row in await stopped.select_for_update():
+        if row.spent_seconds > row.goal_minutes * 60:
+            await _mark_breached(ticket, row, now)
 
 
 def _clock(row: SlaClock) -> dict[str, Any]:
@@ -155,4 +171,4 @@ async def on_reopen(ticket: Ticket, now: datetime) -> None:
         await escalate(ticket, EscalationLevel.MANAGEMENT, EscalationReason.REOPENED, now)
 
 
-__all__ = ["KEEP", "escalate", "fire", "on_reopen"]
+__all__ = ["KEEP", "escalate", "fire", "on_reopen", "settle_overdue"]

@@ -35,6 +35,7 @@ from typing import Any
 from uuid import UUID
 
 from merchantops.domain.knowledge import sql
+from merchantops.domain.support import sla
 from merchantops.domain.support.clocks import Target
 from merchantops.domain.support.models import SlaClock
 from merchantops.errors import InvalidInput
@@ -274,8 +275,7 @@ async def due_soon(now: datetime, within: timedelta = timedelta(hours=1)) -> lis
     """The clocks of the tenant in context that breach within `within` from `now` (running,
     unmet, not breached), soonest first: one range scan of the `(tenant_id, due_at)` index
     (`due_at` is set exactly while a clock runs unmet)."""
-    rows = SlaClock.filter(due_at__gte=now, due_at__lt=now + within, breached_at__isnull=True)
-    return list(await rows.order_by("due_at"))
+    return list(await sla.breaching_within(now, within).order_by("due_at"))
 
 
 async def support_metrics(

@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from tortoise.queryset import QuerySet
+
 from merchantops.domain.calendars.business_time import WorkingCalendar
 from merchantops.domain.calendars.service import load_calendar
 from merchantops.domain.support import clocks
@@ -279,6 +281,14 @@ def timers(rows: list[SlaClock]) -> list[Timer]:
     return owed
 
 
+def breaching_within(now: datetime, within: timedelta) -> QuerySet[SlaClock]:
+    """The tenant's clocks that breach in `[now, now + within)` (running, unmet, not
+    breached yet): one range scan of the `(tenant_id, due_at)` index, since `due_at` is set
+    exactly while a clock runs unmet. The tickets list's `breachingWithinMinutes` filter and
+    `metrics.due_soon` are this query."""
+    return SlaClock.filter(due_at__gte=now, due_at__lt=now + within, breached_at__isnull=True)
+
+
 def view(row: SlaClock, cals: Calendars, now: datetime) -> dict[str, Any]:
     """What a ticket shows of a clock: due, remaining (negative: overdue), state."""
     clock = to_clock(row)
@@ -296,6 +306,7 @@ __all__ = [
     "Calendars",
     "ClockState",
     "Timer",
+    "breaching_within",
     "calendars",
     "on_agent_reply",
     "on_customer_message",

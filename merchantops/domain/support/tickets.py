@@ -433,6 +433,7 @@ async def _agent_replied(ticket: Ticket, status: TicketStatus, now: datetime) ->
         ticket.first_replied_at = now
         await ticket.save(update_fields=["first_replied_at", "updated_at"])
     await sla.on_agent_reply(ticket, cals, now)
+    await escalation.settle_overdue(ticket, now)
     if status == TicketStatus.NEW:
         await _move(ticket, cals, TicketStatus.OPEN, now)
     await outbox.emit("ticket.replied", ticket_body(ticket, now))
@@ -450,6 +451,7 @@ async def _move(ticket: Ticket, cals: sla.Calendars, new: TicketStatus, now: dat
         updated.append("closed_at")
     await ticket.save(update_fields=updated)
     await sla.on_status(ticket, cals, old, new, now)
+    await escalation.settle_overdue(ticket, now)
     await audit.record(
         "ticket.status_changed", "ticket", ticket.id, before={"status": old}, after={"status": new}
     )
@@ -604,6 +606,7 @@ async def update_ticket(
         if reclassified:
             cals = await sla.calendars(ticket, await support_settings())
             await sla.retarget_clocks(ticket, cals, now)
+            await escalation.settle_overdue(ticket, now)
         after = _classification(ticket)
         if before == after:
             return ticket
@@ -709,9 +712,11 @@ async def _confirmed(ticket_id: UUID, outcome: Confirmation, now: datetime) -> T
         await audit.record(
             "ticket.confirmation", "ticket", ticket.id, after={"confirmation": outcome.value}
         )
+        cals = await sla.calendars(ticket, await support_settings())
         if not loop_gaps(ticket):
-            cals = await sla.calendars(ticket, await support_settings())
             await _solve(ticket, cals, now)
+        elif status == TicketStatus.PENDING_CUSTOMER:
+            await _move(ticket, cals, TicketStatus.OPEN, now)  # answered: over to the agent
     return ticket
 
 

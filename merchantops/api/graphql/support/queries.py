@@ -22,7 +22,7 @@ from merchantops.api.graphql.support.types import (
     SupportTeamNode,
     TicketNode,
 )
-from merchantops.domain.support import config
+from merchantops.domain.support import config, sla
 from merchantops.domain.support.models import SlaClock, SupportTeam, Ticket
 from merchantops.errors import InvalidInput
 
@@ -64,14 +64,7 @@ def _filtered(filter: TicketFilter) -> QuerySet[Ticket]:
         if not 0 <= minutes <= MAX_WINDOW:
             raise InvalidInput(f"0 to {MAX_WINDOW} minutes.", field="filter.breachingWithinMinutes")
         now = datetime.now(UTC)
-        # one range scan of the (tenant_id, due_at) index: due_at is set only while a clock
-        # runs unmet
-        due = SlaClock.filter(
-            due_at__gte=now,
-            due_at__lte=now + timedelta(minutes=minutes),
-            met_at__isnull=True,
-            breached_at__isnull=True,
-        )
+        due = sla.breaching_within(now, timedelta(minutes=minutes))
         rows = rows.filter(id__in=Subquery(due.values("ticket_id")))
     if filter.breached is True:
         rows = rows.filter(id__in=_breached())
