@@ -34,6 +34,7 @@ from merchantops.domain.support.models import (
     EscalationReason,
     SlaClock,
     SupportTeam,
+    SurveyResponse,
     Ticket,
     TicketEscalation,
 )
@@ -128,10 +129,14 @@ async def test_tickets_are_there_in_every_sla_state_with_a_breached_major_compla
         major = await Ticket.get(severity=Severity.MAJOR)
         lead = await SupportTeam.get(name="Front line")
         steps = {(s.level, s.reason) for s in await TicketEscalation.filter(ticket_id=major.id)}
+        answers = sorted(
+            (s.csat, s.nps) for s in await SurveyResponse.filter(answered_at__isnull=False)
+        )
 
     assert statuses == set(TicketStatus) - {TicketStatus.ON_HOLD}
     assert states == set(ClockState)
     assert major.assignee_id == lead.lead_id
+    assert answers == [(2, 4), (5, 9)]
     assert {
         (EscalationLevel.MANAGEMENT, EscalationReason.MAJOR_COMPLAINT),
         (EscalationLevel.TEAM_LEAD, EscalationReason.SLA_BREACH),

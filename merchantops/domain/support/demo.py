@@ -8,7 +8,7 @@ and tickets in every SLA state, answered by the agent, after the orders' own dem
                        its 4-hour first reply breached and handed to the lead
     #5 SOLVED          Alice Moreau's damaged coffee bag: loop closed (root cause, corrective
                        action, lot, her confirmation), survey answered 5 / 9
-    #6 SOLVED          Farah Haddad's return question, survey answered 2 / 4
+    #6 SOLVED          Farah Haddad's return question, survey answered 2 / 4 (a detractor)
     #7 CLOSED          Gus Peterson's invoice question, solved ten days ago
     #8 OPEN            Hana Sato on the storefront's chat tool (a partner's API key)
 """
@@ -23,9 +23,15 @@ from merchantops.domain.inventory.models import Lot
 from merchantops.domain.knowledge.models import Article
 from merchantops.domain.orders.models import Order
 from merchantops.domain.seeding import AGENT, SUPPORT_LEAD, Seed
-from merchantops.domain.support import escalation, teams, tickets
+from merchantops.domain.support import escalation, surveys, teams, tickets
 from merchantops.domain.support.clocks import Target
-from merchantops.domain.support.models import Author, SlaClock, SupportTeam, Ticket
+from merchantops.domain.support.models import (
+    Author,
+    SlaClock,
+    SupportTeam,
+    SurveyResponse,
+    Ticket,
+)
 from merchantops.domain.support.policies import (
     Channel,
     Priority,
@@ -70,6 +76,16 @@ async def _open(
 
 async def _reply(ticket: Ticket, body: str, at: datetime) -> None:
     await tickets.add_message(ticket.id, MessageSpec(body), now=at)
+
+
+async def _answer(
+    seed: Seed, ticket: Ticket, csat: int, nps: int, comment: str, at: datetime
+) -> None:
+    """The customer answers the survey the ticket's solving sent (as the link would)."""
+    survey = await SurveyResponse.get(ticket_id=ticket.id)
+    token = surveys.SurveyToken(seed.tenant.id, survey.id, survey.nonce)
+    with actor_scope("survey"):
+        await surveys.answer(token, csat, nps, comment, at)
 
 
 async def activity(seed: Seed) -> None:
@@ -158,6 +174,8 @@ async def activity(seed: Seed) -> None:
         )
         await _reply(refund, "Refunds reach your card within 5 working days.", now - 29 * H)
         await tickets.set_status(refund.id, TicketStatus.SOLVED, now=now - 28 * H)
+        await _answer(seed, bag, 5, 9, "Quick and kind, thank you.", now - 25 * H)
+        await _answer(seed, refund, 2, 4, "Five days is too long for a refund.", now - 27 * H)
 
         invoice = await _open(
             seed,
