@@ -16,6 +16,13 @@ S, N, B = FactType.STRING, FactType.NUMBER, FactType.BOOLEAN
 TICKET = (
     *ids("ticket_id"),
     Fact("number", S, "Ticket number, as text"),
+    Fact("status", S, "Ticket status (NEW ... CLOSED)"),
+    Fact("type", S, "INQUIRY, COMPLAINT, AFTER_SALES, RETURN or WARRANTY"),
+    Fact("priority", S, "LOW, NORMAL, HIGH or URGENT"),
+    Fact("channel", S, "EMAIL, CHAT, PHONE, APP or SOCIAL"),
+    Fact("severity", S, "A complaint's GENERAL or MAJOR, '' for none"),
+    Fact("assignee_id", S, "Id (UUID) of the assigned user, '' for none"),
+    Fact("team_id", S, "Id (UUID) of the assigned team, '' for none"),
     Fact("ticket.id", S, "Ticket id"),
     Fact("ticket.kind", S, "Ticket type, lower case: inquiry, complaint, after_sales, ..."),
     Fact("ticket.severity", S, "Complaint severity, lower case (general, major), '' for none"),
@@ -45,7 +52,13 @@ FACTS: tuple[Source, ...] = (
         (
             Fact("level", S, "ASSIGNEE, TEAM_LEAD or MANAGEMENT"),
             Fact("reason", S, "SLA_WARNING, SLA_BREACH, MAJOR_COMPLAINT or REOPENED"),
+            Fact("target", S, "The SLA target behind it, null for none"),
         ),
+    ),
+    Source(
+        RISK,
+        ("ticket.status_changed", "ticket.solved", "ticket.reopened", "ticket.closed"),
+        (Fact("previous_status", S, "The status before"),),
     ),
     Source(
         RISK,
