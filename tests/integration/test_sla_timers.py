@@ -12,7 +12,14 @@ import pytest
 from merchantops.domain.support import config, escalation, tickets
 from merchantops.domain.support.clocks import Target
 from merchantops.domain.support.jobs import TIMER
-from merchantops.domain.support.models import SlaClock, Ticket, TicketEscalation
+from merchantops.domain.support.models import (
+    Author,
+    SlaClock,
+    Ticket,
+    TicketEscalation,
+    TicketMessage,
+)
+from merchantops.domain.support.policies import TicketStatus
 from merchantops.domain.support.tickets import MessageSpec
 from merchantops.tenants import jobs as tenant_jobs
 from merchantops.tenants.context import tenant_scope
@@ -128,3 +135,27 @@ async def test_two_workers_on_one_breach_breach_it_once(pg_db: str) -> None:
         assert sorted(outcomes) == ["breached", "stale", "stale", "stale"]
         assert await _count("ticket.sla_breached") == 1
         assert await TicketEscalation.filter(ticket_id=ticket.id, reason="SLA_BREACH").count() == 1
+
+
+@pytest.mark.postgres
+async def test_racing_clients_on_one_tenant_make_one_ticket_and_keep_every_message(
+    pg_db: str,
+) -> None:
+    desk = await make_desk()
+    with tenant_scope(desk.shop.tenant.id):
+        spec = ticket_spec(desk, idempotency_key="chat-7")
+        created = await asyncio.gather(*(tickets.create_ticket(spec) for _ in range(6)))
+        assert len({c.ticket.id for c in created}) == 1
+        assert sum(not c.replayed for c in created) == 1
+        ticket = created[0].ticket
+
+        # an agent and the customer write at once: both messages kept, the clocks consistent
+        await asyncio.gather(
+            tickets.add_message(ticket.id, MessageSpec("On it.")),
+            tickets.add_message(ticket.id, MessageSpec("Hello?", author=Author.CUSTOMER)),
+        )
+        assert await Ticket.all().count() == 1
+        assert await TicketMessage.filter(ticket_id=ticket.id).count() == 3
+        first = await SlaClock.get(ticket_id=ticket.id, target=Target.FIRST_REPLY)
+        assert first.met_at is not None
+        assert (await Ticket.get(id=ticket.id)).status is TicketStatus.OPEN
